@@ -1,0 +1,59 @@
+//! Conversation state: where each user is, kept in the Store so that a restart resumes every
+//! conversation exactly where it was.
+
+use jiff::civil::{Date, Time};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Activity, CheckIn, Cleared, Question, RedFlag};
+
+/// One user's conversation state.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ConvState {
+    /// Bumped every time a question is asked. Buttons carry it, so a button from an older
+    /// message is recognised as stale instead of answering the wrong question.
+    pub seq: u32,
+    pub flow: Flow,
+}
+
+/// What the conversation is doing.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "flow")]
+pub enum Flow {
+    /// Waiting for a command or free text.
+    #[default]
+    Idle,
+    /// First-time set-up, one question at a time.
+    Onboarding { step: Question, draft: ProfileDraft },
+    /// Editing one profile field (/profile, /remind, /timezone).
+    Edit { step: Question, draft: ProfileDraft },
+    /// Today's check-in.
+    CheckIn {
+        step: Question,
+        /// The user's local date the check-in is for.
+        date: Date,
+        draft: CheckIn,
+    },
+    /// A yes/no confirmation; `resume` is where the conversation goes back to.
+    Confirm {
+        question: Question,
+        /// The red flag being confirmed (ConfirmFlag only).
+        flag: Option<RedFlag>,
+        resume: Box<Flow>,
+    },
+}
+
+/// A profile being filled in or edited.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProfileDraft {
+    pub activities: Vec<Activity>,
+    /// True once the activities question was answered (an empty list means "none").
+    pub activities_done: bool,
+    pub session_minutes: Option<u16>,
+    pub cleared: Option<Cleared>,
+    pub cancer_history: Option<bool>,
+    pub time_zone: Option<String>,
+    /// Zones offered when the user told their local time and several fit.
+    pub tz_candidates: Vec<String>,
+    /// Some(None) means "no reminder" was chosen.
+    pub reminder: Option<Option<Time>>,
+}

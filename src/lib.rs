@@ -1,0 +1,8 @@
+//! backcheck: a Telegram bot for people who want to keep working out while their back hurts.
+//! (module map follows as the modules land)
+
+pub mod engine;
+pub mod model;
+pub mod script;
+pub mod store;
+pub mod triage;
