@@ -1,6 +1,294 @@
-//! The conversation engine (in progress).
+//! The conversation engine: `handle(user, input, now) -> Vec<Reply>`, sans-IO at heart.
+//!
+//! Each call is one *turn*: it loads the user's profile and conversation state from the
+//! Store, moves the state machine by one input, and writes everything that changed in one
+//! atomic `Store::write` before the replies are returned. A completed check-in is written
+//! durably, so a user who saw a plan never loses that check-in.
+//!
+//! - `ask`: asking questions (buttons stamped with the state's `seq`) and reading answers;
+//! - `checkin`: the daily check-in and its plan;
+//! - `profile`: onboarding and /profile, /remind, /timezone;
+//! - `commands`: the slash commands, /today, /history, /export, /forget;
+//! - `zones`: time zones from names, cities or the user's local time.
 
 pub mod io;
 pub mod state;
 
+mod ask;
+mod checkin;
+mod commands;
+mod profile;
+mod zones;
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+pub use commands::Command;
 pub use io::{Button, Input, Reply};
+
+use crate::model::{DayRecord, Profile, Question};
+use crate::script::{Script, Text};
+use crate::store::{Change, Store, StoreError, UserId};
+use state::{ConvState, Flow};
+
+/// The profile fields /profile can change, in menu order.
+pub const EDITABLE: [Question; 6] = [
+    Question::Activities,
+    Question::SessionLength,
+    Question::Cleared,
+    Question::Cancer,
+    Question::TimeZone,
+    Question::Reminder,
+];
+
+/// Button data for actions that are valid at any time (not answers to a question).
+pub mod action {
+    pub const CHECKIN: &str = "a:checkin";
+    pub const TODAY: &str = "a:today";
+    pub const HELP: &str = "a:help";
+    pub const PROFILE: &str = "a:profile";
+}
+
+/// The conversation engine, shared by every transport.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    script: Arc<Script>,
+    /// The zone that decides "today" for a user who has not set one yet.
+    default_zone: String,
+}
+
+impl Engine {
+    pub fn new(
+        store: Arc<dyn Store>,
+        script: Arc<Script>,
+        default_zone: impl Into<String>,
+    ) -> Self {
+        Engine {
+            store,
+            script,
+            default_zone: default_zone.into(),
+        }
+    }
+
+    /// The wording in use.
+    pub fn script(&self) -> &Script {
+        &self.script
+    }
+
+    /// The store in use.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Handles one input of one user and returns what to say. Never panics on user input;
+    /// a storage failure becomes an apology and nothing of the turn is half-written.
+    pub fn handle(&self, user: UserId, input: Input, now: Timestamp) -> Vec<Reply> {
+        match self.turn(user, input, now) {
+            Ok(replies) => replies,
+            Err(e) => {
+                tracing::error!(user, error = %e, "turn failed");
+                vec![Reply::text(self.script.text(Text::Error))]
+            }
+        }
+    }
+
+    fn turn(&self, user: UserId, input: Input, now: Timestamp) -> Result<Vec<Reply>, StoreError> {
+        let profile = self.store.profile(user)?;
+        let state = self.store.state(user)?.unwrap_or_default();
+        let mut turn = Turn {
+            engine: self,
+            script: &self.script,
+            user,
+            now,
+            before: state.clone(),
+            state,
+            profile_before: profile.clone(),
+            profile,
+            day: None,
+            forget: false,
+            replies: Vec::new(),
+        };
+        turn.input(input)?;
+        turn.commit()
+    }
+}
+
+/// One turn: what was loaded, what changed, and what to say.
+struct Turn<'a> {
+    engine: &'a Engine,
+    script: &'a Script,
+    user: UserId,
+    now: Timestamp,
+    /// The state as loaded, to write only when it changed.
+    before: ConvState,
+    state: ConvState,
+    profile_before: Option<Profile>,
+    profile: Option<Profile>,
+    /// A completed (or updated) day to write durably with the state.
+    day: Option<DayRecord>,
+    /// /forget confirmed: delete everything instead of writing.
+    forget: bool,
+    replies: Vec<Reply>,
+}
+
+impl Turn<'_> {
+    fn store(&self) -> &dyn Store {
+        self.engine.store.as_ref()
+    }
+
+    /// The user's time zone (their own, or the configured default until they set one).
+    fn zone(&self) -> TimeZone {
+        let name = self
+            .profile
+            .as_ref()
+            .map(|p| p.time_zone.as_str())
+            .unwrap_or(&self.engine.default_zone);
+        jiff::tz::db().get(name).unwrap_or(TimeZone::UTC)
+    }
+
+    /// The user's local date now.
+    fn today(&self) -> Date {
+        self.now.to_zoned(self.zone()).date()
+    }
+
+    /// Says a message without buttons.
+    fn say(&mut self, t: Text) {
+        let text = self.script.text(t).to_string();
+        self.replies.push(Reply::text(text));
+    }
+
+    /// Says a message with the main menu (check in, today, help) as buttons.
+    fn say_with_menu(&mut self, text: String) {
+        let s = self.script;
+        let button = |t: Text, data: &str| Button {
+            label: s.text(t).to_string(),
+            data: data.to_string(),
+        };
+        let buttons = vec![
+            vec![button(Text::ButtonCheckin, action::CHECKIN)],
+            vec![button(Text::ButtonToday, action::TODAY)],
+            vec![button(Text::ButtonHelp, action::HELP)],
+        ];
+        self.replies.push(Reply::Message { text, buttons });
+    }
+
+    /// Dispatches one input.
+    fn input(&mut self, input: Input) -> Result<(), StoreError> {
+        match input {
+            Input::Unsupported => {
+                self.say(Text::Unsupported);
+                self.reask_current();
+                Ok(())
+            }
+            Input::Button(data) => self.button(&data),
+            Input::Text(text) => self.text(&text),
+        }
+    }
+
+    /// A pressed button: an action, or an answer stamped with the question's `seq`.
+    fn button(&mut self, data: &str) -> Result<(), StoreError> {
+        if let Some(action) = data.strip_prefix("a:") {
+            return self.action(action);
+        }
+        let stamped = data
+            .split_once(':')
+            .and_then(|(seq, key)| Some((seq.parse::<u32>().ok()?, key)));
+        match (stamped, self.step()) {
+            (Some((seq, key)), Some(q)) if seq == self.state.seq => self.answer_key(q, key),
+            (_, Some(_)) => {
+                self.say(Text::StaleButton);
+                self.reask_current();
+                Ok(())
+            }
+            (_, None) => {
+                self.say_with_menu(self.script.text(Text::StaleIdle).to_string());
+                Ok(())
+            }
+        }
+    }
+
+    /// Typed text: a command, an emergency, a red flag to confirm, or an answer.
+    fn text(&mut self, raw: &str) -> Result<(), StoreError> {
+        let text = raw.trim();
+        if let Some(command) = text.strip_prefix('/') {
+            return self.command(command);
+        }
+        let flags = self.script.understand.red_flags(text);
+        if flags.iter().any(|f| f.is_emergency()) {
+            return self.emergency(&flags);
+        }
+        let step = self.step();
+        let answers_flags = matches!(step, Some(Question::RedFlags | Question::ConfirmFlag));
+        let unknown = flags.into_iter().find(|f| !self.flag_known(*f));
+        if let (false, Some(flag)) = (answers_flags, unknown) {
+            self.confirm_flag(flag);
+            return Ok(());
+        }
+        match step {
+            Some(q) => self.answer_text(q, text),
+            None => self.idle_text(text),
+        }
+    }
+
+    /// Free text outside any question.
+    fn idle_text(&mut self, text: &str) -> Result<(), StoreError> {
+        if self.script.understand.asks_for_today(text) {
+            return self.today_plan();
+        }
+        if self.profile.is_none() {
+            return self.start_onboarding();
+        }
+        self.say_with_menu(self.script.text(Text::NotUnderstood).to_string());
+        Ok(())
+    }
+
+    /// A button action that is valid at any time.
+    fn action(&mut self, action: &str) -> Result<(), StoreError> {
+        let command = match action {
+            "checkin" => Command::Checkin,
+            "today" => Command::Today,
+            "help" => Command::Help,
+            "profile" => Command::Profile,
+            _ => {
+                self.say_with_menu(self.script.text(Text::StaleIdle).to_string());
+                return Ok(());
+            }
+        };
+        self.run_command(command, "")
+    }
+
+    /// The question waiting for an answer, if any.
+    fn step(&self) -> Option<Question> {
+        match &self.state.flow {
+            Flow::Idle => None,
+            Flow::Onboarding { step, .. }
+            | Flow::Edit { step, .. }
+            | Flow::CheckIn { step, .. } => Some(*step),
+            Flow::Confirm { question, .. } => Some(*question),
+        }
+    }
+
+    /// Writes what the turn changed (atomically; durably when a day was completed) and
+    /// hands back the replies.
+    fn commit(self) -> Result<Vec<Reply>, StoreError> {
+        let store = self.engine.store.as_ref();
+        if self.forget {
+            store.forget(self.user)?;
+            return Ok(self.replies);
+        }
+        let change = Change {
+            profile: self
+                .profile
+                .as_ref()
+                .filter(|p| Some(*p) != self.profile_before.as_ref()),
+            state: Some(&self.state).filter(|s| **s != self.before),
+            day: self.day.as_ref(),
+            durable: self.day.is_some(),
+        };
+        store.write(self.user, change)?;
+        Ok(self.replies)
+    }
+}

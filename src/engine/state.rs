@@ -32,6 +32,8 @@ pub enum Flow {
         /// The user's local date the check-in is for.
         date: Date,
         draft: CheckIn,
+        #[serde(default)]
+        ctx: CheckInCtx,
     },
     /// A yes/no confirmation; `resume` is where the conversation goes back to.
     Confirm {
@@ -56,4 +58,17 @@ pub struct ProfileDraft {
     pub tz_candidates: Vec<String>,
     /// Some(None) means "no reminder" was chosen.
     pub reminder: Option<Option<Time>>,
+}
+
+/// What a check-in needs from history, worked out once when it starts so that each answer
+/// does not re-read the history.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CheckInCtx {
+    /// A pain episode continues from earlier days: its length is derived, not asked.
+    pub episode_continues: bool,
+    /// The activities of yesterday's plan, when there was one ("how did yesterday go?").
+    pub yesterday: Option<Vec<Activity>>,
+    /// Red flags the user confirmed in free text during this check-in: "None of these" on
+    /// the red-flag question does not take them back.
+    pub text_flags: Vec<RedFlag>,
 }

@@ -21,5 +21,7 @@ pub fn episode_start(history: &[DayRecord], date: Date) -> Option<Date> {
 
 /// Yesterday's record when a plan was given yesterday (asks "how did yesterday go?").
 pub fn plan_yesterday(history: &[DayRecord], date: Date) -> Option<&DayRecord> {
-    history.iter().find(|d| d.date.tomorrow().ok() == Some(date))
+    history
+        .iter()
+        .find(|d| d.date.tomorrow().ok() == Some(date))
 }

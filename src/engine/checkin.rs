@@ -1,0 +1,353 @@
+//! The daily check-in: one question at a time in the order of TRIAGE.md, skipping what cannot
+//! change the plan, then today's plan from triage. Red flags, in buttons or free text, win.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+
+use super::ask::{Answer, flag_key};
+use super::state::{CheckInCtx, Flow};
+use super::{Reply, Turn};
+use crate::model::{Activity, CheckIn, Cleared, DayRecord, Outcome, Profile, Question, RedFlag};
+use crate::script::{Text, render};
+use crate::store::StoreError;
+use crate::triage::{self, Plan};
+
+/// The check-in's questions, in order.
+const ORDER: [Question; 9] = [
+    Question::Pain,
+    Question::Area,
+    Question::Spreads,
+    Question::Feeling,
+    Question::Worst,
+    Question::Episode,
+    Question::RedFlags,
+    Question::Yesterday,
+    Question::WorseActivity,
+];
+
+/// How many days of history triage looks at (its longest rule looks back 6 weeks and a bit).
+const HISTORY_DAYS: i64 = 60;
+
+/// Whether `q` can change today's plan, given the answers so far.
+fn applies(q: Question, draft: &CheckIn, ctx: &CheckInCtx) -> bool {
+    let painful = draft.pain.is_some_and(|p| p > 0);
+    match q {
+        Question::Area | Question::Spreads | Question::Feeling | Question::Worst => painful,
+        Question::Episode => painful && !ctx.episode_continues,
+        Question::Yesterday => ctx.yesterday.is_some(),
+        Question::WorseActivity => draft.yesterday == Some(Outcome::Worse),
+        _ => true,
+    }
+}
+
+/// The profile triage uses for someone who has not finished onboarding (red flags only).
+fn fallback_profile(zone: &str) -> Profile {
+    Profile {
+        activities: Vec::new(),
+        session_minutes: 30,
+        cleared: Cleared::DontKnow,
+        cancer_history: false,
+        time_zone: zone.to_string(),
+        reminder: None,
+    }
+}
+
+impl Turn<'_> {
+    /// /checkin: starts today's check-in, or offers to update it when it exists.
+    pub(super) fn start_checkin(&mut self) -> Result<(), StoreError> {
+        if self.profile.is_none() {
+            self.say(Text::SetupFirst);
+            return self.start_onboarding();
+        }
+        let today = self.today();
+        if self.store().day(self.user, today)?.is_some() {
+            self.state.flow = Flow::Confirm {
+                question: Question::UpdateToday,
+                flag: None,
+                resume: Box::new(Flow::Idle),
+            };
+            self.ask(Question::UpdateToday);
+            return Ok(());
+        }
+        self.begin_checkin(today)
+    }
+
+    /// Begins a fresh check-in for `date`.
+    pub(super) fn begin_checkin(&mut self, date: Date) -> Result<(), StoreError> {
+        let history = self.history(date)?;
+        let ctx = CheckInCtx {
+            episode_continues: triage::episode_start(&history, date).is_some(),
+            yesterday: triage::plan_yesterday(&history, date).map(|d| d.suggested.clone()),
+            text_flags: Vec::new(),
+        };
+        self.state.flow = Flow::CheckIn {
+            step: Question::Pain,
+            date,
+            draft: CheckIn::default(),
+            ctx,
+        };
+        self.say(Text::CheckinIntro);
+        self.ask(Question::Pain);
+        Ok(())
+    }
+
+    /// Earlier days that triage looks at, oldest first.
+    fn history(&self, date: Date) -> Result<Vec<DayRecord>, StoreError> {
+        let from = date.checked_sub(HISTORY_DAYS.days()).unwrap_or(date);
+        let to = date.yesterday().unwrap_or(date);
+        if to < from {
+            return Ok(Vec::new());
+        }
+        self.store().days(self.user, from, to)
+    }
+
+    /// Applies an answer to the check-in and moves on.
+    pub(super) fn checkin_answer(
+        &mut self,
+        q: Question,
+        answer: Answer,
+        pressed: bool,
+    ) -> Result<(), StoreError> {
+        let Flow::CheckIn { draft, ctx, .. } = &mut self.state.flow else {
+            return Ok(());
+        };
+        let key = match &answer {
+            Answer::Key(k) => k.as_str(),
+            _ => "",
+        };
+        match (q, &answer) {
+            (Question::Pain, Answer::Pain(p)) => {
+                draft.pain = Some(*p);
+                if *p == 0 {
+                    (draft.area, draft.spreads, draft.feeling) = (None, None, None);
+                    (draft.worst, draft.episode) = (None, None);
+                }
+            }
+            (Question::Area, _) => draft.area = key.parse().ok(),
+            (Question::Spreads, _) => draft.spreads = Some(key == "yes"),
+            (Question::Feeling, _) => draft.feeling = key.parse().ok(),
+            (Question::Worst, _) => draft.worst = key.parse().ok(),
+            (Question::Episode, _) => draft.episode = key.parse().ok(),
+            (Question::Yesterday, _) => {
+                draft.yesterday = key.parse().ok();
+                draft.worse_activity = None;
+            }
+            (Question::WorseActivity, _) => draft.worse_activity = key.parse::<Activity>().ok(),
+            (Question::RedFlags, Answer::Keys(keys)) => {
+                for f in keys.iter().filter_map(|k| flag_key(k)) {
+                    draft.add_flag(f);
+                }
+            }
+            (Question::RedFlags, Answer::Key(k)) if k == "none" => {
+                let keep = ctx.text_flags.clone();
+                draft.red_flags.retain(|f| keep.contains(f));
+            }
+            (Question::RedFlags, Answer::Key(k)) if k == "done" => {}
+            (Question::RedFlags, Answer::Key(k)) => {
+                let Some(flag) = flag_key(k) else {
+                    self.reask_with_hint(q);
+                    return Ok(());
+                };
+                if flag.is_emergency() {
+                    draft.add_flag(flag);
+                    return self.finish_checkin();
+                }
+                if draft.red_flags.contains(&flag) {
+                    draft.remove_flag(flag);
+                } else {
+                    draft.add_flag(flag);
+                }
+                self.show_ticks(q, pressed);
+                return Ok(());
+            }
+            _ => {
+                self.reask_with_hint(q);
+                return Ok(());
+            }
+        }
+        if draft.has_emergency() {
+            return self.finish_checkin();
+        }
+        self.advance(q)
+    }
+
+    /// Asks the next question that can change the plan, or finishes.
+    fn advance(&mut self, after: Question) -> Result<(), StoreError> {
+        let Flow::CheckIn { draft, ctx, .. } = &self.state.flow else {
+            return Ok(());
+        };
+        let start = ORDER.iter().position(|q| *q == after).map_or(0, |i| i + 1);
+        let next = ORDER[start..]
+            .iter()
+            .copied()
+            .find(|q| applies(*q, draft, ctx));
+        match next {
+            Some(q) => {
+                self.ask(q);
+                Ok(())
+            }
+            None => self.finish_checkin(),
+        }
+    }
+
+    /// Triage, write the day durably with the state, and say the plan.
+    fn finish_checkin(&mut self) -> Result<(), StoreError> {
+        let Flow::CheckIn { date, draft, .. } = std::mem::take(&mut self.state.flow) else {
+            return Ok(());
+        };
+        self.save_day(date, draft)
+    }
+
+    /// Triages `checkin` for `date`, keeps the day to be written durably, and says the plan.
+    fn save_day(&mut self, date: Date, checkin: CheckIn) -> Result<(), StoreError> {
+        let history = self.history(date)?;
+        let profile = self
+            .profile
+            .clone()
+            .unwrap_or_else(|| fallback_profile(&self.engine.default_zone));
+        let plan = triage::triage(&profile, &checkin, &history, date);
+        self.day = Some(DayRecord {
+            date,
+            level: plan.level,
+            episode_start: plan.episode_start,
+            suggested: plan.suggested(),
+            clearance_note: plan.clearance_note,
+            checkin,
+            recorded_at: self.now,
+        });
+        self.say_plan(&plan, date);
+        Ok(())
+    }
+
+    /// Says a plan.
+    pub(super) fn say_plan(&mut self, plan: &Plan, date: Date) {
+        let text = render::render_plan(&self.script.plan, plan, date);
+        self.replies.push(Reply::text(text));
+    }
+
+    /// Today's plan from the stored check-in (the same inputs give the same plan).
+    pub(super) fn plan_for(&self, record: &DayRecord) -> Result<Plan, StoreError> {
+        let history = self.history(record.date)?;
+        let profile = self
+            .profile
+            .clone()
+            .unwrap_or_else(|| fallback_profile(&self.engine.default_zone));
+        Ok(triage::triage(
+            &profile,
+            &record.checkin,
+            &history,
+            record.date,
+        ))
+    }
+
+    /// An emergency red flag, typed at any point: the Emergency answer at once.
+    pub(super) fn emergency(&mut self, flags: &[RedFlag]) -> Result<(), StoreError> {
+        let flow = match &self.state.flow {
+            Flow::Confirm { resume, .. } => (**resume).clone(),
+            other => other.clone(),
+        };
+        if let Flow::CheckIn {
+            date, mut draft, ..
+        } = flow
+        {
+            for f in flags {
+                draft.add_flag(*f);
+            }
+            self.state.flow = Flow::Idle;
+            return self.save_day(date, draft);
+        }
+        if matches!(self.state.flow, Flow::Confirm { .. }) {
+            self.state.flow = flow;
+        }
+        self.add_flags_today(flags)
+    }
+
+    /// Adds red flags to today's check-in (or starts one that holds only them) and says
+    /// the plan; the conversation stays where it was.
+    fn add_flags_today(&mut self, flags: &[RedFlag]) -> Result<(), StoreError> {
+        let today = self.today();
+        let mut checkin = self
+            .store()
+            .day(self.user, today)?
+            .map(|d| d.checkin)
+            .unwrap_or_default();
+        for f in flags {
+            checkin.add_flag(*f);
+        }
+        self.save_day(today, checkin)
+    }
+
+    /// Whether the user already told us about `flag` today.
+    pub(super) fn flag_known(&self, flag: RedFlag) -> bool {
+        let in_flow = |flow: &Flow| match flow {
+            Flow::CheckIn { draft, .. } => draft.red_flags.contains(&flag),
+            _ => false,
+        };
+        match &self.state.flow {
+            Flow::Confirm { resume, .. } => in_flow(resume),
+            flow => in_flow(flow),
+        }
+    }
+
+    /// A see-a-doctor flag in free text: confirm it with one yes/no question first.
+    pub(super) fn confirm_flag(&mut self, flag: RedFlag) {
+        let resume = match std::mem::take(&mut self.state.flow) {
+            Flow::Confirm { resume, .. } => resume,
+            other => Box::new(other),
+        };
+        self.state.flow = Flow::Confirm {
+            question: Question::ConfirmFlag,
+            flag: Some(flag),
+            resume,
+        };
+        self.ask(Question::ConfirmFlag);
+    }
+
+    /// The answer to a confirmation (red flag, update today, forget).
+    pub(super) fn confirm_answer(&mut self, q: Question, yes: bool) -> Result<(), StoreError> {
+        let Flow::Confirm { flag, resume, .. } = std::mem::take(&mut self.state.flow) else {
+            return Ok(());
+        };
+        self.state.flow = *resume;
+        match (q, yes) {
+            (Question::ConfirmFlag, true) => {
+                let Some(flag) = flag else { return Ok(()) };
+                if let Flow::CheckIn { draft, ctx, .. } = &mut self.state.flow {
+                    draft.add_flag(flag);
+                    ctx.text_flags.push(flag);
+                    self.say(Text::FlagRecorded);
+                    self.resume_question();
+                    return Ok(());
+                }
+                self.add_flags_today(&[flag])?;
+                self.resume_question();
+            }
+            (Question::ConfirmFlag, false) => {
+                self.say(Text::FlagNotConfirmed);
+                self.resume_question();
+            }
+            (Question::UpdateToday, true) => {
+                let today = self.today();
+                return self.begin_checkin(today);
+            }
+            (Question::UpdateToday, false) => self.say(Text::KeepToday),
+            (Question::ConfirmForget, true) => {
+                self.forget = true;
+                self.say(Text::Forgotten);
+            }
+            (Question::ConfirmForget, false) => {
+                self.say(Text::KeptData);
+                self.resume_question();
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Back to the question the conversation was on, asked afresh (a new `seq`).
+    fn resume_question(&mut self) {
+        if let Some(q) = self.step() {
+            self.ask(q);
+        }
+    }
+}
