@@ -1,1 +1,129 @@
-fn main() {}
+//! The command line: `backcheck run` (Telegram), `backcheck chat` (console), `backcheck check`
+//! (config and dialogs). With no subcommand, Telegram when a token is configured, otherwise the
+//! console chat.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use backcheck::clock::SystemClock;
+use backcheck::config::Config;
+use backcheck::console::{CONSOLE_USER, Console};
+use backcheck::engine::Engine;
+use backcheck::script::Script;
+use backcheck::store::{SledStore, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "backcheck",
+    version,
+    about = "Keep working out while your back hurts: a daily check-in bot."
+)]
+struct Cli {
+    /// The config file (default: $BACKCHECK_CONFIG, then ./config.toml if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the Telegram bot (needs a token: TELOXIDE_TOKEN or telegram.token).
+    Run,
+    /// Chat with backcheck in this terminal, on the same database.
+    Chat,
+    /// Check the config and the dialog files, then exit.
+    Check,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let env = |k: &str| std::env::var(k).ok();
+    let config = Config::load(cli.config.as_deref(), &env)?;
+    let command = match cli.command {
+        Some(c) => c,
+        None if config.token.is_some() => Cmd::Run,
+        None => Cmd::Chat,
+    };
+    init_logging(&config, matches!(command, Cmd::Chat));
+    let script = load_script(&config)?;
+    match command {
+        Cmd::Check => {
+            println!("config: {} (ok)", config.source);
+            let dialogs = config
+                .dialogs_folder()
+                .map(|d| d.display().to_string())
+                .unwrap_or_else(|| "built-in English".to_string());
+            println!("dialogs: {dialogs} (ok)");
+            println!("data folder: {}", config.data_dir.display());
+            Ok(())
+        }
+        Cmd::Chat => chat(&config, script),
+        Cmd::Run => run(&config, script),
+    }
+}
+
+/// Logs to stderr; the console chat logs warnings only, so the conversation stays readable.
+fn init_logging(config: &Config, chat: bool) {
+    let default = if chat { "warn" } else { config.log.as_str() };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(default))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// The dialogs: the configured folder, or the built-in English ones.
+fn load_script(config: &Config) -> Result<Arc<Script>> {
+    let script = match config.dialogs_folder() {
+        Some(dir) => Script::load(&dir)?,
+        None => Script::embedded()?,
+    };
+    Ok(Arc::new(script))
+}
+
+/// Opens the database and builds the Engine on it.
+fn engine(config: &Config, script: Arc<Script>) -> Result<Engine> {
+    let store = SledStore::open(&config.data_dir)?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    Ok(Engine::new(store, script, config.default_time_zone.clone()))
+}
+
+/// The console chat on stdin and stdout.
+fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
+    let engine = engine(config, script)?;
+    let interactive = std::io::stdin().is_terminal();
+    if interactive {
+        println!(
+            "backcheck console chat (data in {}). Type /quit or press Ctrl-D to leave.",
+            config.data_dir.display()
+        );
+        if config.token.is_none() {
+            println!(
+                "No Telegram token is configured, so we talk here. To run on Telegram, set TELOXIDE_TOKEN (see README.md)."
+            );
+        }
+    }
+    let cwd = std::env::current_dir().context("cannot find the current folder")?;
+    let clock = SystemClock;
+    let stdout = std::io::stdout();
+    Console::new(&engine, &clock, CONSOLE_USER, stdout.lock(), &cwd)
+        .run(std::io::stdin().lock())?;
+    Ok(())
+}
+
+/// The Telegram bot.
+fn run(config: &Config, _script: Arc<Script>) -> Result<()> {
+    if config.token.is_none() {
+        bail!(
+            "no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config (see config.example.toml)"
+        );
+    }
+    bail!("the Telegram transport is not available in this build yet; use `backcheck chat`")
+}
