@@ -108,7 +108,7 @@ fn canonical(name: &str) -> bool {
 
 /// Reads a typed time zone: an IANA name, a city, UTC, or the user's local time.
 pub fn resolve(text: &str, now: Timestamp, u: &Understanding) -> Resolved {
-    let t = norm(text.trim_start_matches("it's").trim_start_matches("its"));
+    let t = norm(text);
     let t = t.trim_matches('_');
     if t.is_empty() || t.len() > 64 {
         return Resolved::Unknown;
@@ -140,10 +140,27 @@ pub fn resolve(text: &str, now: Timestamp, u: &Understanding) -> Resolved {
     if !text.chars().any(|c| c.is_ascii_digit()) && !text.contains("noon") {
         return Resolved::Unknown;
     }
-    match u.clock_time(text) {
+    match u.clock_time(&time_part(text)) {
         Some(local) => by_local_time(local, now, &names),
         None => Resolved::Unknown,
     }
+}
+
+/// The time in "it's 2:35 pm here": from the first word with a digit, with "am"/"pm".
+fn time_part(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let Some(i) = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit())) else {
+        return lower;
+    };
+    let mut part = words[i].to_string();
+    if let Some(next) = words.get(i + 1) {
+        if matches!(next.trim_end_matches(['.', ',', '!']), "am" | "pm" | "a.m" | "p.m") {
+            part.push(' ');
+            part.push_str(next);
+        }
+    }
+    part
 }
 
 /// The zones whose clocks show `local` at `now` (to the nearest quarter hour).

@@ -71,6 +71,12 @@ pub fn when(t: &PlanTexts, day: Date, today: Date) -> String {
     }
 }
 
+/// The day an activity was done, from the check-in that reported it: "how did yesterday go?"
+/// is about the day before.
+fn activity_day(reported: Date) -> Date {
+    reported.yesterday().unwrap_or(reported)
+}
+
 /// One reason as a phrase ("you rated your pain 6").
 fn reason(t: &PlanTexts, r: &Reason, today: Date) -> String {
     let p = &t.reasons;
@@ -91,7 +97,9 @@ fn reason(t: &PlanTexts, r: &Reason, today: Date) -> String {
             let phrase = t.feelings.get(&feeling).map(String::as_str).unwrap_or("");
             fill(&p.feeling, &[("feeling", phrase)])
         }
-        Reason::WorseRecently { on } => fill(&p.worse_recently, &[("when", &when(t, on, today))]),
+        Reason::WorseRecently { on } => {
+            fill(&p.worse_recently, &[("when", &when(t, activity_day(on), today))])
+        }
         Reason::WorseTwiceInARow => p.worse_twice_in_a_row.clone(),
         Reason::BackFrom { level } => {
             let name = t.level_names.get(&level).map(String::as_str).unwrap_or("");
@@ -184,7 +192,7 @@ pub fn render_plan(t: &PlanTexts, plan: &Plan, today: Date) -> String {
     }
     for left in &plan.left_out {
         let name = t.activity(left.activity).to_lowercase();
-        let when = when(t, left.reported, today);
+        let when = when(t, activity_day(left.reported), today);
         parts.push(fill(
             &t.notes.left_out,
             &[("activity", &name), ("when", &when)],
