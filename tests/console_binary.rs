@@ -35,16 +35,25 @@ fn a_full_check_in_in_the_console_and_the_plan_survives_a_restart() {
     let (ok, out, err) = chat(dir.path(), first);
     assert!(ok, "exit status; stderr: {err}");
     assert!(out.contains("Hi, I'm backcheck"), "{out}");
-    assert!(out.contains("  1) Running"), "buttons are numbered choices: {out}");
+    assert!(
+        out.contains("  1) Running"),
+        "buttons are numbered choices: {out}"
+    );
     assert!(out.contains("[0] [1] [2]"), "pain buttons inline: {out}");
     assert!(out.contains("\nGentle day\n"), "the plan heading: {out}");
-    assert!(out.contains("Because you rated your pain 5 and it feels sharp."), "{out}");
+    assert!(
+        out.contains("Because you rated your pain 5 and it feels sharp."),
+        "{out}"
+    );
     assert!(out.contains("self-management guidance"), "{out}");
 
     let (ok, out, err) = chat(dir.path(), "/today\n/quit\n");
     assert!(ok, "second run; stderr: {err}");
     assert!(out.contains("Welcome back"), "{out}");
-    assert!(out.contains("\nGentle day\n"), "today's plan is still there: {out}");
+    assert!(
+        out.contains("\nGentle day\n"),
+        "today's plan is still there: {out}"
+    );
 }
 
 #[test]
@@ -84,16 +93,26 @@ fn check_validates_config_and_names_the_bad_key() {
         .expect("run check");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("storage.data_dri") && err.contains("unknown key"), "{err}");
+    assert!(
+        err.contains("storage.data_dri") && err.contains("unknown key"),
+        "{err}"
+    );
 
     let out = Command::new(env!("CARGO_BIN_EXE_backcheck"))
         .args(["check", "--config", "config.example.toml"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run check");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("dialogs: built-in English (ok)"), "{stdout}");
+    assert!(
+        stdout.contains("dialogs: built-in English (ok)"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -101,14 +120,29 @@ fn check_reports_a_broken_dialog_file_with_file_and_key() {
     let dir = tempfile::tempdir().unwrap();
     let en = dir.path().join("dialogs").join("en");
     std::fs::create_dir_all(&en).unwrap();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("dialogs").join("en");
-    for f in ["questions.toml", "plan.toml", "messages.toml", "understand.toml"] {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("dialogs")
+        .join("en");
+    for f in [
+        "questions.toml",
+        "plan.toml",
+        "messages.toml",
+        "understand.toml",
+    ] {
         std::fs::copy(root.join(f), en.join(f)).unwrap();
     }
     let questions = std::fs::read_to_string(en.join("questions.toml")).unwrap();
-    std::fs::write(en.join("questions.toml"), questions.replace("lower_back = {", "lower_bak = {")).unwrap();
+    std::fs::write(
+        en.join("questions.toml"),
+        questions.replace("lower_back = {", "lower_bak = {"),
+    )
+    .unwrap();
     let config = dir.path().join("config.toml");
-    std::fs::write(&config, format!("[dialogs]\ndir = {:?}\n", dir.path().join("dialogs"))).unwrap();
+    std::fs::write(
+        &config,
+        format!("[dialogs]\ndir = {:?}\n", dir.path().join("dialogs")),
+    )
+    .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_backcheck"))
         .args(["check", "--config"])
         .arg(&config)
@@ -116,5 +150,8 @@ fn check_reports_a_broken_dialog_file_with_file_and_key() {
         .expect("run check");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("questions.toml") && err.contains("area.options.lower_bak"), "{err}");
+    assert!(
+        err.contains("questions.toml") && err.contains("area.options.lower_bak"),
+        "{err}"
+    );
 }

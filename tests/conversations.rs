@@ -60,7 +60,11 @@ fn onboarding_by_typing_then_a_check_in_for_each_level() {
     h.press("Check in now");
     assert!(asked(&h, Question::Pain));
     h.say("0");
-    assert!(asked(&h, Question::RedFlags), "pain 0 skips to red flags: {}", h.text());
+    assert!(
+        asked(&h, Question::RedFlags),
+        "pain 0 skips to red flags: {}",
+        h.text()
+    );
     h.press("None of these");
     assert_eq!(h.plan_level(), Some(Level::Usual), "{}", h.text());
     h.expect("self-management guidance");
@@ -82,7 +86,11 @@ fn onboarding_by_typing_then_a_check_in_for_each_level() {
     h.press("No");
     h.press("Sharp");
     h.press("When moving");
-    assert!(asked(&h, Question::RedFlags), "episode continues: {}", h.text());
+    assert!(
+        asked(&h, Question::RedFlags),
+        "episode continues: {}",
+        h.text()
+    );
     h.say("none");
     h.press("About the same");
     assert_eq!(h.plan_level(), Some(Level::Gentle), "{}", h.text());
@@ -108,8 +116,15 @@ fn see_doctor_and_emergency_from_the_red_flag_buttons() {
     h.onboard(1);
     painful_until_flags(&mut h, "3");
     h.press("Fever, or feeling hot and shivery");
-    assert!(matches!(h.last.as_slice(), [Reply::Update { .. }]), "a tick edits the message");
-    assert!(h.button("Fever, or feeling hot and shivery").label.starts_with("✓ "));
+    assert!(
+        matches!(h.last.as_slice(), [Reply::Update { .. }]),
+        "a tick edits the message"
+    );
+    assert!(
+        h.button("Fever, or feeling hot and shivery")
+            .label
+            .starts_with("✓ ")
+    );
     h.press("Done");
     assert_eq!(h.plan_level(), Some(Level::SeeDoctor), "{}", h.text());
     h.expect("for today");
@@ -118,9 +133,18 @@ fn see_doctor_and_emergency_from_the_red_flag_buttons() {
     h.onboard(1);
     painful_until_flags(&mut h, "3");
     h.press("New loss of bladder or bowel control, or trouble passing urine");
-    assert_eq!(h.plan_level(), Some(Level::Emergency), "emergency at once: {}", h.text());
+    assert_eq!(
+        h.plan_level(),
+        Some(Level::Emergency),
+        "emergency at once: {}",
+        h.text()
+    );
     h.expect("emergency");
-    let day = h.store.day(1, jiff::civil::date(2026, 3, 2)).unwrap().unwrap();
+    let day = h
+        .store
+        .day(1, jiff::civil::date(2026, 3, 2))
+        .unwrap()
+        .unwrap();
     assert_eq!(day.level, Level::Emergency);
 }
 
@@ -150,19 +174,36 @@ fn a_see_doctor_flag_in_free_text_is_confirmed_then_triaged() {
     h.onboard(1);
     h.say("/checkin");
     h.say("I think I have a fever");
-    assert!(asked(&h, Question::ConfirmFlag) || h.text().contains("a fever"), "{}", h.text());
+    assert!(
+        asked(&h, Question::ConfirmFlag) || h.text().contains("a fever"),
+        "{}",
+        h.text()
+    );
     h.expect("It sounds like you may have a fever");
     h.press("Yes");
-    assert!(asked(&h, Question::Pain), "back to the same question: {}", h.text());
+    assert!(
+        asked(&h, Question::Pain),
+        "back to the same question: {}",
+        h.text()
+    );
     h.say("2");
     h.press("Lower back");
     h.press("No");
     h.press("Dull ache or stiffness");
     h.press("In the morning");
     h.press("Started today");
-    assert!(h.button("Fever, or feeling hot and shivery").label.starts_with("✓ "));
+    assert!(
+        h.button("Fever, or feeling hot and shivery")
+            .label
+            .starts_with("✓ ")
+    );
     h.press("None of these");
-    assert_eq!(h.plan_level(), Some(Level::SeeDoctor), "confirmed flag kept: {}", h.text());
+    assert_eq!(
+        h.plan_level(),
+        Some(Level::SeeDoctor),
+        "confirmed flag kept: {}",
+        h.text()
+    );
 
     // "no fever" is harmless; a "no" to the confirmation changes nothing.
     let mut h = Harness::new();
@@ -209,12 +250,24 @@ fn bad_answers_at_every_check_in_question_are_re_asked_with_a_hint() {
             let seq_before = h.store.state(1).unwrap().unwrap().seq;
             h.say(b);
             let shown: String = b.chars().take(20).collect();
-            assert!(h.text().contains(&hint), "{q:?} with {shown:?} gave:\n{}", h.text());
-            assert_eq!(h.store.state(1).unwrap().unwrap().seq, seq_before, "{q:?} stays");
+            assert!(
+                h.text().contains(&hint),
+                "{q:?} with {shown:?} gave:\n{}",
+                h.text()
+            );
+            assert_eq!(
+                h.store.state(1).unwrap().unwrap().seq,
+                seq_before,
+                "{q:?} stays"
+            );
             assert!(!h.text().contains(&long), "a long input is never echoed");
         }
         h.say(good);
-        assert!(!h.text().contains(&hint), "{q:?} accepts {good:?}: {}", h.text());
+        assert!(
+            !h.text().contains(&hint),
+            "{q:?} accepts {good:?}: {}",
+            h.text()
+        );
     }
     assert_eq!(h.plan_level(), Some(Level::Gentle), "{}", h.text());
     h.expect("I left out running because it made your back worse yesterday.");
@@ -261,7 +314,11 @@ fn a_restart_in_the_middle_of_a_check_in_resumes_at_the_same_question() {
     h.restart();
     h.say("/start");
     h.expect("Welcome back");
-    assert!(asked(&h, Question::Feeling), "/start shows where we are: {}", h.text());
+    assert!(
+        asked(&h, Question::Feeling),
+        "/start shows where we are: {}",
+        h.text()
+    );
 }
 
 #[test]
@@ -313,7 +370,14 @@ fn today_offers_the_check_in_then_answers_from_the_plan() {
     h.press("Started today");
     h.press("None of these");
     assert_eq!(h.plan_level(), Some(Level::ActiveRest), "{}", h.text());
-    assert_eq!(h.store.day(1, jiff::civil::date(2026, 3, 2)).unwrap().unwrap().level, Level::ActiveRest);
+    assert_eq!(
+        h.store
+            .day(1, jiff::civil::date(2026, 3, 2))
+            .unwrap()
+            .unwrap()
+            .level,
+        Level::ActiveRest
+    );
 }
 
 #[test]
@@ -335,7 +399,11 @@ fn forget_removes_every_key_of_that_user_and_nothing_else() {
     h.press("Yes, delete everything");
     h.expect("deleted");
     assert_eq!(h.store.raw_keys(1).unwrap(), Vec::new());
-    assert_eq!(h.store.export(2).unwrap(), before, "another user's data is untouched");
+    assert_eq!(
+        h.store.export(2).unwrap(),
+        before,
+        "another user's data is untouched"
+    );
     h.restart();
     assert_eq!(h.store.raw_keys(1).unwrap(), Vec::new(), "durably");
     h.say("/start");
@@ -373,7 +441,10 @@ fn history_export_help_and_cancel() {
     h.say("/history 500");
     h.expect("up to 365 days");
     h.say("/export");
-    let Some(Reply::Document { filename, bytes, .. }) = h.last.first() else {
+    let Some(Reply::Document {
+        filename, bytes, ..
+    }) = h.last.first()
+    else {
         panic!("expected a document: {:?}", h.last);
     };
     assert_eq!(filename, "backcheck-export.json");
@@ -408,5 +479,8 @@ fn profile_remind_and_timezone_commands() {
     h.press_as(2, "Doctor's clearance");
     h.press_as(2, "Not yet");
     h.expect("Saved");
-    assert_eq!(h.store.profile(2).unwrap().unwrap().cleared, backcheck::model::Cleared::NotYet);
+    assert_eq!(
+        h.store.profile(2).unwrap().unwrap().cleared,
+        backcheck::model::Cleared::NotYet
+    );
 }

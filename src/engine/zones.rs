@@ -150,12 +150,18 @@ pub fn resolve(text: &str, now: Timestamp, u: &Understanding) -> Resolved {
 fn time_part(text: &str) -> String {
     let lower = text.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
-    let Some(i) = words.iter().position(|w| w.chars().any(|c| c.is_ascii_digit())) else {
+    let Some(i) = words
+        .iter()
+        .position(|w| w.chars().any(|c| c.is_ascii_digit()))
+    else {
         return lower;
     };
     let mut part = words[i].to_string();
     if let Some(next) = words.get(i + 1) {
-        if matches!(next.trim_end_matches(['.', ',', '!']), "am" | "pm" | "a.m" | "p.m") {
+        if matches!(
+            next.trim_end_matches(['.', ',', '!']),
+            "am" | "pm" | "a.m" | "p.m"
+        ) {
             part.push(' ');
             part.push_str(next);
         }

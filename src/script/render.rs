@@ -97,9 +97,10 @@ fn reason(t: &PlanTexts, r: &Reason, today: Date) -> String {
             let phrase = t.feelings.get(&feeling).map(String::as_str).unwrap_or("");
             fill(&p.feeling, &[("feeling", phrase)])
         }
-        Reason::WorseRecently { on } => {
-            fill(&p.worse_recently, &[("when", &when(t, activity_day(on), today))])
-        }
+        Reason::WorseRecently { on } => fill(
+            &p.worse_recently,
+            &[("when", &when(t, activity_day(on), today))],
+        ),
         Reason::WorseTwiceInARow => p.worse_twice_in_a_row.clone(),
         Reason::BackFrom { level } => {
             let name = t.level_names.get(&level).map(String::as_str).unwrap_or("");

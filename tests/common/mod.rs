@@ -96,19 +96,30 @@ impl Harness {
 
     /// The button labelled `label` in the last replies; panics with the labels on offer.
     pub fn button(&self, label: &str) -> Button {
-        let all: Vec<&Button> = self.last.iter().flat_map(|r| r.buttons().iter().flatten()).collect();
+        let all: Vec<&Button> = self
+            .last
+            .iter()
+            .flat_map(|r| r.buttons().iter().flatten())
+            .collect();
         all.iter()
             .find(|b| b.label.trim_start_matches("✓ ") == label)
             .map(|b| (*b).clone())
             .unwrap_or_else(|| {
                 let labels: Vec<&str> = all.iter().map(|b| b.label.as_str()).collect();
-                panic!("no button {label:?}; buttons: {labels:?}; text: {}", self.text())
+                panic!(
+                    "no button {label:?}; buttons: {labels:?}; text: {}",
+                    self.text()
+                )
             })
     }
 
     /// All text of the last replies.
     pub fn text(&self) -> String {
-        self.last.iter().map(|r| r.body()).collect::<Vec<_>>().join("\n---\n")
+        self.last
+            .iter()
+            .map(|r| r.body())
+            .collect::<Vec<_>>()
+            .join("\n---\n")
     }
 
     /// The text of the last reply.
