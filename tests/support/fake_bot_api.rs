@@ -166,7 +166,8 @@ pub enum Fault {
 /// What the fake answered to a recorded request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// Still being processed (e.g. a held long poll).
+    /// Still being processed (e.g. a held long poll), or the client hung up
+    /// before the answer (teloxide drops its in-flight poll on shutdown).
     Pending,
     /// `{"ok":true,"result":...}` with this result.
     Ok(Value),
