@@ -210,7 +210,10 @@ impl Store for SledStore {
         })?;
 
         for name in self.db.tree_names() {
-            if [PROFILES, STATES, DAYS].contains(&&*String::from_utf8_lossy(&name)) {
+            if [PROFILES, STATES, DAYS]
+                .iter()
+                .any(|known| known.as_bytes() == &*name)
+            {
                 continue;
             }
             let tree = self.db.open_tree(&name)?;
