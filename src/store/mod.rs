@@ -9,6 +9,8 @@ use jiff::civil::Date;
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
 
+mod keys;
+mod records;
 mod sled_store;
 
 pub use sled_store::SledStore;

@@ -1,57 +1,258 @@
-//! The sled implementation of `Store` (placeholder until it lands).
+//! The sled implementation of `Store`: one tree per kind of record, keys from `keys`, values
+//! from `records`, and sled's multi-tree transactions so that one `Change` lands whole.
 
+use std::fmt::Display;
+use std::io;
 use std::path::Path;
 
 use jiff::civil::Date;
+use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use sled::{Batch, IVec, Tree};
 
+use super::keys::{day_key, user_key};
+use super::records::{Record, decode, encode};
 use super::{Change, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
 
+/// Tree of profiles, keyed by user id.
+const PROFILES: &str = "profiles";
+/// Tree of conversation states, keyed by user id.
+const STATES: &str = "states";
+/// Tree of completed check-ins, keyed by user id ++ local date.
+const DAYS: &str = "days";
+
 /// A `Store` on an embedded sled database.
 pub struct SledStore {
-    _db: sled::Db,
+    db: sled::Db,
+    profiles: Tree,
+    states: Tree,
+    days: Tree,
 }
 
 impl SledStore {
     /// Opens (or creates) the database in `path`. A second process gets `StoreError::InUse`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let _ = path;
-        todo!()
+        let shown = path.display().to_string();
+        std::fs::create_dir_all(path).map_err(|e| StoreError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| open_error(&shown, e))?;
+        Self::with_db(db)
     }
 
     /// A throwaway database that lives in memory and is deleted on drop (tests, benchmarks).
     pub fn temporary() -> Result<Self, StoreError> {
-        todo!()
+        let db = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(|e| open_error("a temporary folder", e))?;
+        Self::with_db(db)
+    }
+
+    /// Opens the trees once, so that every call uses a handle instead of a name lookup.
+    fn with_db(db: sled::Db) -> Result<Self, StoreError> {
+        Ok(SledStore {
+            profiles: db.open_tree(PROFILES)?,
+            states: db.open_tree(STATES)?,
+            days: db.open_tree(DAYS)?,
+            db,
+        })
+    }
+
+    /// How many users have a profile (for start-up logs and statistics).
+    pub fn user_count(&self) -> usize {
+        self.profiles.len()
+    }
+
+    /// The underlying database, so tests can plant raw bytes; not part of the API.
+    #[doc(hidden)]
+    pub fn raw_db(&self) -> &sled::Db {
+        &self.db
     }
 }
 
+/// Tells "another process holds the folder" apart from every other reason an open fails.
+fn open_error(path: &str, error: sled::Error) -> StoreError {
+    match &error {
+        sled::Error::Io(io) if is_lock_error(io) => StoreError::InUse {
+            path: path.to_owned(),
+        },
+        _ => StoreError::Open {
+            path: path.to_owned(),
+            reason: error.to_string(),
+        },
+    }
+}
+
+/// sled 0.34 reports a held lock as `ErrorKind::Other` with "could not acquire lock on …"
+/// (Config::try_lock), wrapping the OS's WouldBlock; the kind is checked too in case a later
+/// sled passes the OS error through.
+fn is_lock_error(error: &io::Error) -> bool {
+    let message = error.to_string();
+    error.kind() == io::ErrorKind::WouldBlock
+        || message.contains("could not acquire lock")
+        || message.contains("Resource temporarily unavailable")
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(error: sled::Error) -> Self {
+        StoreError::Db(error.to_string())
+    }
+}
+
+impl<E: Display> From<TransactionError<E>> for StoreError {
+    fn from(error: TransactionError<E>) -> Self {
+        StoreError::Db(error.to_string())
+    }
+}
+
+/// Reads and decodes one record, `None` when the key is absent.
+fn get<T: Record>(tree: &Tree, key: &[u8]) -> Result<Option<T>, StoreError> {
+    tree.get(key)?.map(|bytes| decode(&bytes)).transpose()
+}
+
+/// Decodes every value an iterator yields, in its order.
+fn decode_all<T: Record>(iter: sled::Iter) -> Result<Vec<T>, StoreError> {
+    iter.values().map(|bytes| decode(&bytes?)).collect()
+}
+
+/// Every key under `prefix` in `tree`, collected first because sled transactions cannot scan.
+fn keys_with_prefix(tree: &Tree, prefix: &[u8]) -> Result<Vec<IVec>, StoreError> {
+    Ok(tree.scan_prefix(prefix).keys().collect::<Result<_, _>>()?)
+}
+
+/// The transaction error type of closures that never abort on their own.
+type TxResult = Result<(), ConflictableTransactionError<std::convert::Infallible>>;
+
 impl Store for SledStore {
-    fn profile(&self, _user: UserId) -> Result<Option<Profile>, StoreError> {
-        todo!()
+    fn profile(&self, user: UserId) -> Result<Option<Profile>, StoreError> {
+        get(&self.profiles, &user_key(user))
     }
-    fn state(&self, _user: UserId) -> Result<Option<ConvState>, StoreError> {
-        todo!()
+
+    fn state(&self, user: UserId) -> Result<Option<ConvState>, StoreError> {
+        get(&self.states, &user_key(user))
     }
-    fn day(&self, _user: UserId, _date: Date) -> Result<Option<DayRecord>, StoreError> {
-        todo!()
+
+    fn day(&self, user: UserId, date: Date) -> Result<Option<DayRecord>, StoreError> {
+        get(&self.days, &day_key(user, date))
     }
-    fn days(&self, _user: UserId, _from: Date, _to: Date) -> Result<Vec<DayRecord>, StoreError> {
-        todo!()
+
+    fn days(&self, user: UserId, from: Date, to: Date) -> Result<Vec<DayRecord>, StoreError> {
+        if from > to {
+            return Ok(Vec::new());
+        }
+        decode_all(self.days.range(day_key(user, from)..=day_key(user, to)))
     }
-    fn write(&self, _user: UserId, _change: Change<'_>) -> Result<(), StoreError> {
-        todo!()
+
+    /// Encodes everything before the transaction so that the closure, which sled may retry on
+    /// conflict, only inserts bytes. An empty change writes and flushes nothing.
+    fn write(&self, user: UserId, change: Change<'_>) -> Result<(), StoreError> {
+        let Change {
+            profile,
+            state,
+            day,
+            durable,
+        } = change;
+        if profile.is_none() && state.is_none() && day.is_none() {
+            return Ok(());
+        }
+        let key = user_key(user);
+        let profile = profile.map(encode).transpose()?;
+        let state = state.map(encode).transpose()?;
+        let day = match day {
+            Some(record) => Some((day_key(user, record.date), encode(record)?)),
+            None => None,
+        };
+
+        (&self.profiles, &self.states, &self.days).transaction(|(profiles, states, days)| {
+            if let Some(bytes) = &profile {
+                profiles.insert(&key[..], bytes.as_slice())?;
+            }
+            if let Some(bytes) = &state {
+                states.insert(&key[..], bytes.as_slice())?;
+            }
+            if let Some((day_key, bytes)) = &day {
+                days.insert(&day_key[..], bytes.as_slice())?;
+            }
+            TxResult::Ok(())
+        })?;
+
+        if durable {
+            self.flush()?;
+        }
+        Ok(())
     }
-    fn forget(&self, _user: UserId) -> Result<(), StoreError> {
-        todo!()
+
+    /// Removes the known trees' keys in one transaction, then sweeps any other tree (a later
+    /// index, sled's default tree) by prefix, and flushes: /forget is a promise to the user.
+    fn forget(&self, user: UserId) -> Result<(), StoreError> {
+        let prefix = user_key(user);
+        let profile_keys = keys_with_prefix(&self.profiles, &prefix)?;
+        let state_keys = keys_with_prefix(&self.states, &prefix)?;
+        let day_keys = keys_with_prefix(&self.days, &prefix)?;
+
+        (&self.profiles, &self.states, &self.days).transaction(|(profiles, states, days)| {
+            for key in &profile_keys {
+                profiles.remove(key.clone())?;
+            }
+            for key in &state_keys {
+                states.remove(key.clone())?;
+            }
+            for key in &day_keys {
+                days.remove(key.clone())?;
+            }
+            TxResult::Ok(())
+        })?;
+
+        for name in self.db.tree_names() {
+            if [PROFILES, STATES, DAYS]
+                .iter()
+                .any(|known| known.as_bytes() == &*name)
+            {
+                continue;
+            }
+            let tree = self.db.open_tree(&name)?;
+            let mut batch = Batch::default();
+            for key in keys_with_prefix(&tree, &prefix)? {
+                batch.remove(key);
+            }
+            tree.apply_batch(batch)?;
+        }
+
+        self.flush()
     }
-    fn export(&self, _user: UserId) -> Result<UserData, StoreError> {
-        todo!()
+
+    fn export(&self, user: UserId) -> Result<UserData, StoreError> {
+        Ok(UserData {
+            user,
+            profile: self.profile(user)?,
+            state: self.state(user)?,
+            days: decode_all(self.days.scan_prefix(user_key(user)))?,
+        })
     }
-    fn raw_keys(&self, _user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        todo!()
+
+    /// Scans every tree the database has, not just the ones this module writes, so that a
+    /// tree added later cannot silently keep a forgotten user's data.
+    fn raw_keys(&self, user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let prefix = user_key(user);
+        let mut found = Vec::new();
+        for name in self.db.tree_names() {
+            let tree = self.db.open_tree(&name)?;
+            let label = String::from_utf8_lossy(&name).into_owned();
+            for key in keys_with_prefix(&tree, &prefix)? {
+                found.push((label.clone(), key.to_vec()));
+            }
+        }
+        Ok(found)
     }
+
     fn flush(&self) -> Result<(), StoreError> {
-        todo!()
+        self.db.flush()?;
+        Ok(())
     }
 }

@@ -1,0 +1,612 @@
+//! Black-box tests of the sled store: records round-trip, check-in ranges scan in date order
+//! and never cross users, writes are atomic and durable, /forget leaves nothing behind, a
+//! second open reports "in use", and unreadable or newer records are reported as such.
+
+use backcheck::engine::state::{ConvState, Flow, ProfileDraft};
+use backcheck::model::{
+    Activity, Area, CheckIn, Cleared, DayRecord, Episode, Feeling, Level, Outcome, Profile,
+    Question, RedFlag, Worst,
+};
+use backcheck::store::{Change, SledStore, Store, StoreError, UserData};
+use jiff::ToSpan;
+use jiff::civil::{Date, date, time};
+use proptest::prelude::*;
+
+fn profile() -> Profile {
+    Profile {
+        activities: vec![
+            Activity::Running,
+            Activity::Swimming,
+            Activity::WeightLifting,
+        ],
+        session_minutes: 45,
+        cleared: Cleared::Yes,
+        cancer_history: false,
+        time_zone: "Europe/Berlin".to_owned(),
+        reminder: Some(time(7, 30, 0, 0)),
+    }
+}
+
+/// A check-in on `date` with `pain`, as the engine would record it.
+fn day(date: Date, pain: u8) -> DayRecord {
+    DayRecord {
+        date,
+        checkin: CheckIn {
+            pain: Some(pain),
+            area: Some(Area::LowerBack),
+            spreads: Some(false),
+            feeling: Some(Feeling::DullAche),
+            worst: Some(Worst::AfterSitting),
+            episode: Some(Episode::UpToAWeek),
+            red_flags: vec![RedFlag::NightPain],
+            yesterday: Some(Outcome::Better),
+            worse_activity: None,
+        },
+        level: Level::Lighter,
+        episode_start: Some(date.checked_sub(3.days()).unwrap()),
+        suggested: vec![Activity::Walking, Activity::CoreWork],
+        clearance_note: pain > 5,
+        recorded_at: date
+            .at(7, 45, 0, 0)
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp(),
+    }
+}
+
+/// A check-in half done: pain answered, a red flag being confirmed.
+fn state() -> ConvState {
+    ConvState {
+        seq: 4,
+        flow: Flow::Confirm {
+            question: Question::ConfirmFlag,
+            flag: Some(RedFlag::Fever),
+            resume: Box::new(Flow::CheckIn {
+                step: Question::Area,
+                date: date(2026, 3, 1),
+                draft: CheckIn {
+                    pain: Some(6),
+                    ..CheckIn::default()
+                },
+            }),
+        },
+    }
+}
+
+fn onboarding_state() -> ConvState {
+    ConvState {
+        seq: 2,
+        flow: Flow::Onboarding {
+            step: Question::SessionLength,
+            draft: ProfileDraft {
+                activities: vec![Activity::Cycling],
+                activities_done: true,
+                session_minutes: Some(30),
+                tz_candidates: vec!["Europe/Berlin".to_owned(), "Europe/Paris".to_owned()],
+                reminder: Some(Some(time(6, 15, 0, 0))),
+                ..ProfileDraft::default()
+            },
+        },
+    }
+}
+
+/// Writes a profile, a state and one check-in per date for `user`, in one change each.
+fn populate(store: &SledStore, user: u64, dates: &[Date]) {
+    let (profile, state) = (profile(), state());
+    store
+        .write(
+            user,
+            Change {
+                profile: Some(&profile),
+                state: Some(&state),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    for (i, &d) in dates.iter().enumerate() {
+        let record = day(d, (user as u8).wrapping_add(i as u8) % 11);
+        store
+            .write(
+                user,
+                Change {
+                    day: Some(&record),
+                    ..Change::default()
+                },
+            )
+            .unwrap();
+    }
+}
+
+fn dates_of(records: &[DayRecord]) -> Vec<Date> {
+    records.iter().map(|r| r.date).collect()
+}
+
+#[test]
+fn records_round_trip() {
+    let store = SledStore::temporary().unwrap();
+    assert_eq!(store.profile(1).unwrap(), None);
+    assert_eq!(store.state(1).unwrap(), None);
+    assert_eq!(store.day(1, date(2026, 3, 1)).unwrap(), None);
+
+    let (p, s, d) = (profile(), state(), day(date(2026, 3, 1), 6));
+    store
+        .write(
+            1,
+            Change {
+                profile: Some(&p),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    store
+        .write(
+            1,
+            Change {
+                state: Some(&s),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    store
+        .write(
+            1,
+            Change {
+                day: Some(&d),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+
+    assert_eq!(store.profile(1).unwrap(), Some(p));
+    assert_eq!(store.state(1).unwrap(), Some(s));
+    assert_eq!(store.day(1, date(2026, 3, 1)).unwrap(), Some(d));
+    assert_eq!(store.day(1, date(2026, 3, 2)).unwrap(), None);
+    assert_eq!(store.user_count(), 1);
+
+    // A later state replaces the earlier one.
+    let next = onboarding_state();
+    store
+        .write(
+            1,
+            Change {
+                state: Some(&next),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.state(1).unwrap(), Some(next));
+}
+
+/// `ProfileDraft::reminder` uses `Some(None)` for "no reminder chosen", but serde_json writes
+/// both `None` and `Some(None)` as `null` and reads `null` back as `None`, so that answer is
+/// lost across a restart. Needs a fix in engine/state.rs (skip `None` when serializing and
+/// read a present `null` as `Some(None)`); un-ignore this test when it lands.
+#[test]
+#[ignore = "engine::state::ProfileDraft.reminder: Some(None) does not survive JSON"]
+fn a_chosen_no_reminder_survives_storage() {
+    let store = SledStore::temporary().unwrap();
+    let mut s = onboarding_state();
+    if let Flow::Onboarding { draft, .. } = &mut s.flow {
+        draft.reminder = Some(None);
+    }
+    store
+        .write(
+            1,
+            Change {
+                state: Some(&s),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.state(1).unwrap(), Some(s));
+}
+
+#[test]
+fn values_are_versioned_json() {
+    let store = SledStore::temporary().unwrap();
+    let p = profile();
+    store
+        .write(
+            5,
+            Change {
+                profile: Some(&p),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    let raw = store
+        .raw_db()
+        .open_tree("profiles")
+        .unwrap()
+        .get(5u64.to_be_bytes())
+        .unwrap()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(json["v"], 1);
+    assert_eq!(json["data"]["time_zone"], "Europe/Berlin");
+    assert_eq!(json["data"]["activities"][0], "running");
+}
+
+#[test]
+fn days_scan_in_date_order_across_month_and_year() {
+    let store = SledStore::temporary().unwrap();
+    // Written out of order on purpose.
+    let written = [
+        date(2026, 1, 1),
+        date(2025, 12, 31),
+        date(2026, 2, 1),
+        date(2026, 1, 31),
+        date(2025, 11, 30),
+        date(2024, 2, 29),
+        date(2026, 3, 1),
+    ];
+    populate(&store, 3, &written);
+
+    let all = store.days(3, Date::MIN, Date::MAX).unwrap();
+    assert_eq!(
+        dates_of(&all),
+        vec![
+            date(2024, 2, 29),
+            date(2025, 11, 30),
+            date(2025, 12, 31),
+            date(2026, 1, 1),
+            date(2026, 1, 31),
+            date(2026, 2, 1),
+            date(2026, 3, 1),
+        ]
+    );
+    // Each record comes back whole, not just its date.
+    for record in &all {
+        assert_eq!(store.day(3, record.date).unwrap().as_ref(), Some(record));
+    }
+
+    // Inclusive at both ends, across the year boundary.
+    let range = store
+        .days(3, date(2025, 12, 31), date(2026, 1, 31))
+        .unwrap();
+    assert_eq!(
+        dates_of(&range),
+        vec![date(2025, 12, 31), date(2026, 1, 1), date(2026, 1, 31)]
+    );
+    // Bounds that fall between records.
+    let range = store.days(3, date(2025, 12, 1), date(2026, 1, 30)).unwrap();
+    assert_eq!(dates_of(&range), vec![date(2025, 12, 31), date(2026, 1, 1)]);
+    // A single day.
+    let one = store.days(3, date(2026, 2, 1), date(2026, 2, 1)).unwrap();
+    assert_eq!(dates_of(&one), vec![date(2026, 2, 1)]);
+    // Reversed bounds and empty ranges.
+    assert!(
+        store
+            .days(3, date(2026, 3, 1), date(2025, 1, 1))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .days(3, date(2025, 1, 1), date(2025, 11, 29))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn days_never_leak_between_users() {
+    let store = SledStore::temporary().unwrap();
+    let dates = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 1)];
+    // 1 and 256 differ only in the last two bytes of the big-endian id; u64::MAX is all ones.
+    let users = [0, 1, 255, 256, 257, u64::MAX - 1, u64::MAX];
+    for &user in &users {
+        populate(&store, user, &dates);
+    }
+    populate(&store, 2, &[date(2026, 1, 15)]);
+
+    for &user in &users {
+        let all = store.days(user, Date::MIN, Date::MAX).unwrap();
+        assert_eq!(dates_of(&all), dates.to_vec(), "user {user}");
+        // The pains written for this user, not anyone else's.
+        let pains: Vec<_> = all.iter().map(|r| r.checkin.pain).collect();
+        let expected: Vec<_> = (0..3)
+            .map(|i| Some((user as u8).wrapping_add(i) % 11))
+            .collect();
+        assert_eq!(pains, expected, "user {user}");
+        assert_eq!(store.export(user).unwrap().days, all, "user {user}");
+        assert!(
+            store
+                .days(user, date(2026, 1, 2), date(2026, 2, 28))
+                .unwrap()
+                .is_empty(),
+            "user {user} sees user 2's check-in"
+        );
+    }
+    assert_eq!(
+        dates_of(&store.days(2, Date::MIN, Date::MAX).unwrap()),
+        vec![date(2026, 1, 15)]
+    );
+    assert!(store.days(3, Date::MIN, Date::MAX).unwrap().is_empty());
+    assert_eq!(store.user_count(), users.len() + 1);
+}
+
+#[test]
+fn one_change_writes_every_part() {
+    let store = SledStore::temporary().unwrap();
+    let (p, s, d) = (profile(), state(), day(date(2026, 3, 1), 4));
+    store
+        .write(
+            9,
+            Change {
+                profile: Some(&p),
+                state: Some(&s),
+                day: Some(&d),
+                durable: false,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        store.export(9).unwrap(),
+        UserData {
+            user: 9,
+            profile: Some(p),
+            state: Some(s),
+            days: vec![d.clone()],
+        }
+    );
+    let mut trees: Vec<String> = store
+        .raw_keys(9)
+        .unwrap()
+        .into_iter()
+        .map(|(tree, _)| tree)
+        .collect();
+    trees.sort();
+    assert_eq!(trees, ["days", "profiles", "states"]);
+
+    // Writing the same date again replaces that day instead of adding one.
+    let redone = day(date(2026, 3, 1), 8);
+    store
+        .write(
+            9,
+            Change {
+                day: Some(&redone),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.days(9, Date::MIN, Date::MAX).unwrap(), vec![redone]);
+}
+
+#[test]
+fn an_empty_change_writes_nothing() {
+    let store = SledStore::temporary().unwrap();
+    store
+        .write(
+            4,
+            Change {
+                durable: true,
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    assert!(store.raw_keys(4).unwrap().is_empty());
+    assert_eq!(store.user_count(), 0);
+}
+
+#[test]
+fn a_durable_write_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    let (p, s, d) = (profile(), state(), day(date(2026, 3, 1), 7));
+    {
+        let store = SledStore::open(&path).unwrap();
+        store
+            .write(
+                11,
+                Change {
+                    profile: Some(&p),
+                    state: Some(&s),
+                    day: Some(&d),
+                    durable: true,
+                },
+            )
+            .unwrap();
+    }
+    let store = SledStore::open(&path).unwrap();
+    assert_eq!(store.profile(11).unwrap(), Some(p));
+    assert_eq!(store.state(11).unwrap(), Some(s));
+    assert_eq!(store.days(11, Date::MIN, Date::MAX).unwrap(), vec![d]);
+    assert_eq!(store.user_count(), 1);
+}
+
+#[test]
+fn forget_removes_one_user_entirely() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data");
+    let dates = [
+        date(2025, 12, 30),
+        date(2025, 12, 31),
+        date(2026, 1, 1),
+        date(2026, 3, 1),
+    ];
+    let (before_keys, before_data) = {
+        let store = SledStore::open(&path).unwrap();
+        populate(&store, 7, &dates);
+        populate(&store, 8, &dates[1..]);
+        // A tree this store does not write (say, a later reminder index) keyed by user.
+        let extra = store.raw_db().open_tree("later_index").unwrap();
+        extra.insert(7u64.to_be_bytes(), &b"x"[..]).unwrap();
+        extra.insert(8u64.to_be_bytes(), &b"y"[..]).unwrap();
+
+        let keys7 = store.raw_keys(7).unwrap();
+        assert_eq!(keys7.len(), 2 + dates.len() + 1);
+        assert!(keys7.contains(&("later_index".to_owned(), 7u64.to_be_bytes().to_vec())));
+
+        let before = (store.raw_keys(8).unwrap(), store.export(8).unwrap());
+        assert_eq!(before.1.days.len(), 3);
+
+        store.forget(7).unwrap();
+        assert!(store.raw_keys(7).unwrap().is_empty());
+        before
+    };
+
+    // Reopen: forget was durable, and user 8 is exactly as before.
+    let store = SledStore::open(&path).unwrap();
+    assert!(store.raw_keys(7).unwrap().is_empty());
+    assert_eq!(
+        store.export(7).unwrap(),
+        UserData {
+            user: 7,
+            profile: None,
+            state: None,
+            days: vec![],
+        }
+    );
+    assert_eq!(store.raw_keys(8).unwrap(), before_keys);
+    assert_eq!(store.export(8).unwrap(), before_data);
+    assert_eq!(store.user_count(), 1);
+
+    // Forgetting someone unknown is fine.
+    store.forget(12345).unwrap();
+    assert_eq!(store.export(8).unwrap(), before_data);
+}
+
+#[test]
+fn a_second_open_reports_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = SledStore::open(dir.path()).unwrap();
+    let err = SledStore::open(dir.path())
+        .err()
+        .expect("a second open of a locked folder must fail");
+    match &err {
+        StoreError::InUse { path } => assert_eq!(path, &dir.path().display().to_string()),
+        other => panic!("expected InUse, got {other:?}"),
+    }
+    assert!(err.to_string().contains("in use"), "{err}");
+    drop(first);
+    // Once the first handle is gone the folder opens again.
+    SledStore::open(dir.path()).unwrap();
+}
+
+#[test]
+fn a_folder_that_cannot_be_created_is_an_open_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"hello").unwrap();
+    match SledStore::open(&file.join("data")) {
+        Err(StoreError::Open { path, .. }) => assert!(path.contains("not-a-folder")),
+        Err(other) => panic!("expected Open, got {other:?}"),
+        Ok(_) => panic!("opened a database below a file"),
+    }
+}
+
+#[test]
+fn unreadable_records_are_corrupt() {
+    let store = SledStore::temporary().unwrap();
+    let db = store.raw_db();
+    let key = 21u64.to_be_bytes();
+    db.open_tree("profiles")
+        .unwrap()
+        .insert(key, &b"\xff\x00 not json"[..])
+        .unwrap();
+    // Valid JSON in an envelope, but not a conversation state.
+    db.open_tree("states")
+        .unwrap()
+        .insert(key, &br#"{"v":1,"data":{"flow":"sideways"}}"#[..])
+        .unwrap();
+    // A check-in without an envelope.
+    let good = serde_json::to_vec(&day(date(2026, 3, 1), 3)).unwrap();
+    let mut day_key = key.to_vec();
+    day_key.extend_from_slice(&[0x87, 0xEA, 3, 1]); // 2026 with the sign bit flipped, March 1st
+    db.open_tree("days").unwrap().insert(day_key, good).unwrap();
+
+    match store.profile(21) {
+        Err(StoreError::Corrupt { what, .. }) => assert_eq!(what, "profile"),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    match store.state(21) {
+        Err(StoreError::Corrupt { what, reason }) => {
+            assert_eq!(what, "conversation state");
+            assert!(reason.contains("version 1"), "{reason}");
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    // The planted key is where the store looks for 2026-03-01, by point and by range.
+    assert!(matches!(
+        store.day(21, date(2026, 3, 1)),
+        Err(StoreError::Corrupt {
+            what: "check-in",
+            ..
+        })
+    ));
+    assert!(matches!(
+        store.days(21, date(2026, 1, 1), date(2026, 12, 31)),
+        Err(StoreError::Corrupt {
+            what: "check-in",
+            ..
+        })
+    ));
+    assert!(matches!(store.export(21), Err(StoreError::Corrupt { .. })));
+    // Another user's reads are unaffected.
+    assert_eq!(store.profile(22).unwrap(), None);
+}
+
+#[test]
+fn a_newer_record_is_reported_as_newer() {
+    let store = SledStore::temporary().unwrap();
+    let data = serde_json::to_value(profile()).unwrap();
+    let newer = serde_json::json!({ "v": 99, "data": data });
+    store
+        .raw_db()
+        .open_tree("profiles")
+        .unwrap()
+        .insert(30u64.to_be_bytes(), serde_json::to_vec(&newer).unwrap())
+        .unwrap();
+    let err = store.profile(30).unwrap_err();
+    match &err {
+        StoreError::NewerVersion {
+            what,
+            found,
+            supported,
+        } => {
+            assert_eq!((*what, *found, *supported), ("profile", 99, 1));
+        }
+        other => panic!("expected NewerVersion, got {other:?}"),
+    }
+    assert!(err.to_string().contains("upgrade backcheck"), "{err}");
+
+    // The same data at version 1 reads fine.
+    let current = serde_json::json!({ "v": 1, "data": data });
+    store
+        .raw_db()
+        .open_tree("profiles")
+        .unwrap()
+        .insert(30u64.to_be_bytes(), serde_json::to_vec(&current).unwrap())
+        .unwrap();
+    assert_eq!(store.profile(30).unwrap(), Some(profile()));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// Whatever dates are written, in whatever order, a full scan returns them sorted, and
+    /// any sub-range returns exactly the dates inside it.
+    #[test]
+    fn any_dates_scan_sorted(
+        days in prop::collection::vec((1900i16..2200, 1i16..=365), 1..20),
+        bounds in (0usize..20, 0usize..20),
+    ) {
+        let store = SledStore::temporary().unwrap();
+        let dates: Vec<Date> = days
+            .iter()
+            .map(|&(y, d)| date(y, 1, 1).with().day_of_year_no_leap(d).build().unwrap())
+            .collect();
+        populate(&store, 42, &dates);
+        let mut expected = dates.clone();
+        expected.sort();
+        expected.dedup();
+        let all = store.days(42, Date::MIN, Date::MAX).unwrap();
+        prop_assert_eq!(dates_of(&all), expected.clone());
+
+        let from = expected[bounds.0 % expected.len()];
+        let to = expected[bounds.1 % expected.len()];
+        let inside: Vec<Date> = expected.iter().copied().filter(|d| from <= *d && *d <= to).collect();
+        prop_assert_eq!(dates_of(&store.days(42, from, to).unwrap()), inside);
+    }
+}
