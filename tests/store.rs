@@ -2,7 +2,7 @@
 //! and never cross users, writes are atomic and durable, /forget leaves nothing behind, a
 //! second open reports "in use", and unreadable or newer records are reported as such.
 
-use backcheck::engine::state::{ConvState, Flow, ProfileDraft};
+use backcheck::engine::state::{CheckInCtx, ConvState, Flow, ProfileDraft};
 use backcheck::model::{
     Activity, Area, CheckIn, Cleared, DayRecord, Episode, Feeling, Level, Outcome, Profile,
     Question, RedFlag, Worst,
@@ -67,6 +67,11 @@ fn state() -> ConvState {
                 draft: CheckIn {
                     pain: Some(6),
                     ..CheckIn::default()
+                },
+                ctx: CheckInCtx {
+                    episode_continues: true,
+                    yesterday: Some(vec![Activity::Walking]),
+                    text_flags: Vec::new(),
                 },
             }),
         },
@@ -177,12 +182,10 @@ fn records_round_trip() {
     assert_eq!(store.state(1).unwrap(), Some(next));
 }
 
-/// `ProfileDraft::reminder` uses `Some(None)` for "no reminder chosen", but serde_json writes
-/// both `None` and `Some(None)` as `null` and reads `null` back as `None`, so that answer is
-/// lost across a restart. Needs a fix in engine/state.rs (skip `None` when serializing and
-/// read a present `null` as `Some(None)`); un-ignore this test when it lands.
+/// `ProfileDraft::reminder` uses `Some(None)` for "no reminder chosen"; serde_json writes
+/// `None` and `Some(None)` alike as `null`, so the draft skips `None` and reads a present
+/// `null` as `Some(None)`. This checks that answer survives storage.
 #[test]
-#[ignore = "engine::state::ProfileDraft.reminder: Some(None) does not survive JSON"]
 fn a_chosen_no_reminder_survives_storage() {
     let store = SledStore::temporary().unwrap();
     let mut s = onboarding_state();

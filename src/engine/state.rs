@@ -56,8 +56,23 @@ pub struct ProfileDraft {
     pub time_zone: Option<String>,
     /// Zones offered when the user told their local time and several fit.
     pub tz_candidates: Vec<String>,
-    /// Some(None) means "no reminder" was chosen.
+    /// Some(None) means "no reminder" was chosen. Serialized only when answered, and read
+    /// back as Some even when it is `null`, so that choice survives a restart.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub reminder: Option<Option<Time>>,
+}
+
+/// Reads a field that is present (even as `null`) as `Some`, so `Some(None)` survives JSON.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// What a check-in needs from history, worked out once when it starts so that each answer
