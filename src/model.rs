@@ -153,7 +153,10 @@ impl RedFlag {
 
     /// Fever and injury make the doctor's appointment a today matter.
     pub fn needs_doctor_today(self) -> bool {
-        matches!(self, RedFlag::Fever | RedFlag::Injury | RedFlag::FractureOrTear)
+        matches!(
+            self,
+            RedFlag::Fever | RedFlag::Injury | RedFlag::FractureOrTear
+        )
     }
 }
 

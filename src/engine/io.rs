@@ -40,10 +40,7 @@ pub enum Reply {
         bytes: Vec<u8>,
     },
     /// A picture (PNG), e.g. the history chart.
-    Photo {
-        caption: String,
-        bytes: Vec<u8>,
-    },
+    Photo { caption: String, bytes: Vec<u8> },
 }
 
 impl Reply {
