@@ -1518,3 +1518,173 @@ fn same_inputs_give_the_same_plan_whatever_the_history_order() {
     assert!(first.long_episode_note && first.clearance_note && !first.build_up_note);
     assert_eq!(first.episode_start, Some(ago(50)));
 }
+
+// ---------------------------------------------------------------------------------------
+// Properties over random answers and histories: the promises that hold for every input.
+
+mod properties {
+    use super::*;
+    use proptest::collection::btree_map;
+    use proptest::prelude::*;
+    use proptest::sample::{select, subsequence};
+
+    const ALL_FLAGS: [RedFlag; 12] = [
+        BladderBowel,
+        SaddleNumbness,
+        BothLegs,
+        LegWeakening,
+        SeriousAccident,
+        ChestPain,
+        Fever,
+        Injury,
+        FractureOrTear,
+        WeightLoss,
+        Swelling,
+        NightPain,
+    ];
+    const ALL_ACTIVITIES: [Activity; 11] = [
+        WeightLifting,
+        Running,
+        Cycling,
+        Swimming,
+        TeamSports,
+        YogaPilates,
+        Walking,
+        AquaticExercise,
+        LightStretching,
+        BeginnersYoga,
+        CoreWork,
+    ];
+    const LEVELS: [Level; 6] = [Emergency, SeeDoctor, ActiveRest, Gentle, Lighter, Usual];
+    const OUTCOMES: [Outcome; 4] = [Better, Same, Worse, NoExercise];
+
+    fn outcome() -> impl Strategy<Value = Option<Outcome>> {
+        proptest::option::of(select(&OUTCOMES[..]))
+    }
+
+    fn checkin() -> impl Strategy<Value = CheckIn> {
+        (
+            proptest::option::weighted(0.95, 0u8..=10),
+            any::<Option<bool>>(),
+            proptest::option::of(select(&[DullAche, Sharp, BurningTingling][..])),
+            proptest::option::of(select(
+                &[StartedToday, UpToAWeek, UpToSixWeeks, OverSixWeeks][..],
+            )),
+            prop_oneof![3 => Just(vec![]), 1 => subsequence(&ALL_FLAGS[..], 0..=3)],
+            outcome(),
+            proptest::option::of(select(&ALL_ACTIVITIES[..])),
+        )
+            .prop_map(
+                |(pain, spreads, feeling, episode, red_flags, yesterday, worse_activity)| CheckIn {
+                    pain,
+                    spreads,
+                    feeling,
+                    episode,
+                    red_flags,
+                    yesterday,
+                    worse_activity,
+                    ..CheckIn::default()
+                },
+            )
+    }
+
+    /// Up to 12 earlier check-ins on distinct days within the last 60.
+    fn history() -> impl Strategy<Value = Vec<DayRecord>> {
+        let record = (
+            proptest::option::weighted(0.95, 0u8..=10),
+            select(&LEVELS[..]),
+            outcome(),
+            proptest::option::of(select(&ALL_ACTIVITIES[..])),
+            proptest::option::of(0i32..=80),
+            any::<bool>(),
+        );
+        btree_map(1i32..=60, record, 0..12).prop_map(|days| {
+            days.into_iter()
+                .map(|(n, (pain, level, yesterday, worse, since, note))| {
+                    Past {
+                        ago: n,
+                        pain,
+                        level,
+                        yesterday,
+                        worse_activity: worse,
+                        episode_since: since.map(|s| s.max(n)),
+                        clearance_note: note,
+                    }
+                    .record()
+                })
+                .collect()
+        })
+    }
+
+    fn a_profile() -> impl Strategy<Value = Profile> {
+        (
+            subsequence(&Activity::USUAL[..], 0..=3),
+            5u16..=120,
+            select(&[Yes, NotYet, DontKnow][..]),
+            any::<bool>(),
+        )
+            .prop_map(|(usual, minutes, cleared, cancer)| {
+                let mut p = profile(cleared, cancer, &usual);
+                p.session_minutes = minutes;
+                p
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn history_order_does_not_change_the_plan(
+            p in a_profile(), today in checkin(), history in history()
+        ) {
+            let plan = triage(&p, &today, &history, TODAY);
+            let reversed: Vec<DayRecord> = history.iter().rev().cloned().collect();
+            prop_assert_eq!(&plan, &triage(&p, &today, &reversed, TODAY));
+            prop_assert_eq!(&plan, &triage(&p, &today, &history, TODAY));
+        }
+
+        #[test]
+        fn an_emergency_flag_always_means_emergency(
+            p in a_profile(), mut today in checkin(), history in history(),
+            flag in select(&ALL_FLAGS[..6])
+        ) {
+            today.add_flag(flag);
+            let plan = triage(&p, &today, &history, TODAY);
+            prop_assert_eq!(plan.level, Emergency);
+            let given = Reason::Flag { flag };
+            prop_assert!(plan.reasons.contains(&given));
+            prop_assert_eq!(plan.todo, Todo::Nothing);
+        }
+
+        #[test]
+        fn nothing_that_made_it_worse_in_14_days_is_suggested(
+            p in a_profile(), today in checkin(), history in history()
+        ) {
+            let plan = triage(&p, &today, &history, TODAY);
+            let mut reported: Vec<Activity> = history
+                .iter()
+                .filter(|d| d.date >= ago(14) && d.checkin.yesterday == Some(Worse))
+                .filter_map(|d| d.checkin.worse_activity)
+                .collect();
+            if today.yesterday == Some(Worse) {
+                reported.extend(today.worse_activity);
+            }
+            for activity in plan.suggested() {
+                if plan.todo != Todo::ActiveRest {
+                    prop_assert!(!reported.contains(&activity), "{activity:?} suggested");
+                }
+            }
+            for left in &plan.left_out {
+                prop_assert!(reported.contains(&left.activity));
+            }
+        }
+
+        #[test]
+        fn not_cleared_never_gets_more_than_gentle(
+            p in a_profile(), today in checkin(), history in history()
+        ) {
+            let plan = triage(&p, &today, &history, TODAY);
+            if p.cleared != Yes {
+                prop_assert!(!matches!(plan.level, Lighter | Usual));
+            }
+        }
+    }
+}
