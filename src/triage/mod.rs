@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Activity, Cleared, Feeling, Level, RedFlag};
 
+mod history;
 mod rules;
+mod sessions;
 
 pub use rules::{episode_start, plan_yesterday, triage};
 
