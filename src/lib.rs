@@ -6,3 +6,4 @@ pub mod model;
 pub mod script;
 pub mod store;
 pub mod triage;
+pub mod understand;
