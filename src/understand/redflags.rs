@@ -2,8 +2,8 @@
 //! ("no fever") or that an exception names ("hay fever").
 //!
 //! Negation scope: a negation phrase counts when it ends at most `negation_window` words before
-//! a match, or sits inside it, or starts right after it (`negations_after`, "fever free"), in
-//! the same clause, and is not itself part of the match. That last rule is what lets a pattern
+//! a match in the same clause, or sits between the words of the match, or starts right after
+//! it in the same clause (`negations_after`, "fever free"), and is not itself part of the match. That last rule is what lets a pattern
 //! carry its own negation: "{cant|no} control ..." matches "I can't control my bladder", and the
 //! "cant" it used does not negate it. Phrases like "not sure" or "no longer" are listed as
 //! `not_negations` and do not negate anything.
@@ -95,9 +95,14 @@ impl RedFlagRules {
         let before_or_inside = neg.before[from..]
             .iter()
             .take_while(|o| o.start <= e)
-            .filter(|o| !o.overlaps(m) && same_clause(o.start) && same_clause(o.end()))
+            .filter(|o| !o.overlaps(m))
             .any(|o| {
-                let before = o.end() < s && s - o.end() <= self.negation_window;
+                let before = o.end() < s
+                    && s - o.end() <= self.negation_window
+                    && same_clause(o.start)
+                    && same_clause(o.end());
+                // Between the words of the match, clauses do not matter: "my bladder, no
+                // problems" is one statement.
                 let inside = o.start > s && o.end() < e;
                 before || inside
             });

@@ -80,16 +80,21 @@ impl YesNoWords {
             }
             _ => {}
         }
-        let anywhere = |list: &[Vec<String>]| {
-            (0..clause.len()).any(|i| {
-                list.iter()
-                    .any(|p| p.len() >= 2 && phrase_at(&clause, i, p))
+        // A longer phrase opening or closing the reply ("i dont have cancer", "i think it
+        // does"); in the middle it is too likely to be about something else.
+        let at_an_end = |list: &[Vec<String>]| {
+            list.iter().filter(|p| p.len() >= 2).any(|p| {
+                phrase_at(&clause, 0, p)
+                    || clause
+                        .len()
+                        .checked_sub(p.len())
+                        .is_some_and(|at| phrase_at(&clause, at, p))
             })
         };
         if (0..clause.len()).any(|i| longest_at(&clause, i, &self.unsure).is_some()) {
             return None;
         }
-        match (anywhere(&self.yes), anywhere(&self.no)) {
+        match (at_an_end(&self.yes), at_an_end(&self.no)) {
             (true, false) => Some(YesNo::Yes),
             (false, true) => Some(YesNo::No),
             _ => None,

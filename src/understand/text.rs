@@ -128,6 +128,16 @@ pub(crate) fn split_words(text: &str, max_chars: usize) -> Words {
             continue;
         }
         if c.is_alphanumeric() {
+            // "5kg" and "3am" are two words: a number and a unit.
+            let digit = c.is_ascii_digit();
+            if current
+                .chars()
+                .last()
+                .is_some_and(|p| p.is_ascii_digit() != digit)
+            {
+                out.words.push(std::mem::take(&mut current));
+                out.clause.push(clause);
+            }
             push_folded(c, &mut current);
             continue;
         }
@@ -269,6 +279,10 @@ mod tests {
         // A decomposed accent (e + combining acute) folds like the composed one.
         assert_eq!(w("cafe\u{301}"), ["cafe"]);
         assert_eq!(w("lower_back"), ["lower", "back"]);
+        assert_eq!(
+            w("lost 5kg at 3am, covid19"),
+            ["lost", "5", "kg", "at", "3", "am", "covid", "19"]
+        );
         assert!(w("🔥🙂 ...").is_empty());
     }
 
