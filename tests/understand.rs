@@ -159,6 +159,26 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("no position is comfortable", NightPain),
     ("the pain doesn't go away at night", NightPain),
     ("I was up all night with it", NightPain),
+    // More everyday wording.
+    ("i havent peed all day", BladderBowel),
+    ("I couldn't make it to the toilet in time", BladderBowel),
+    ("my bladder isnt working right", BladderBowel),
+    ("no sensation when wiping", SaddleNumbness),
+    ("cant feel my private parts", SaddleNumbness),
+    ("legs r numb", BothLegs),
+    ("pins+needles both legs", BothLegs),
+    ("my leg is weak", LegWeakening),
+    ("fell of a ladder", SeriousAccident),
+    ("i got ran over", SeriousAccident),
+    ("I was rear ended on the motorway", SeriousAccident),
+    ("my chest is killing me", ChestPain),
+    ("temp is 38.5", Fever),
+    ("shivering all night", Fever),
+    ("my kid jumped on my back", Injury),
+    ("crack in my spine", FractureOrTear),
+    ("I've lost 5kg", WeightLoss),
+    ("woke up at 3am with pain", NightPain),
+    ("the pain never goes away", NightPain),
     // Several in one message, a flag at the end of a long message, negation elsewhere.
     ("no fever but I can't control my bladder", BladderBowel),
     ("I don't have a fever, but both my legs are numb", BothLegs),
@@ -219,6 +239,21 @@ const HARMLESS: &[&str] = &[
     "I slept well",
     "my bladder is fine and so are my legs",
     "went to the gym, did squats and deadlifts",
+    "I skipped the gym yesterday",
+    "my bladder, no problems there",
+    "I get up at night to pee",
+    "it hurts when I lie on my stomach",
+    "it eases when I rest",
+    "no pain at rest",
+    "the kids fell asleep early",
+    "hit the gym hard yesterday",
+    "the car broke down",
+    "I broke my phone screen",
+    "my legs are tired after the hike",
+    "I put on a few kilos",
+    "both sessions went well",
+    "I did both the walk and the stretches",
+    "my foot falls asleep when I sit cross-legged",
     "🙂🙂🙂",
     "",
 ];
@@ -439,6 +474,7 @@ fn yes_and_no() {
         "never",
         "👎",
         "no thanks",
+        "I don't have cancer",
     ];
     for text in no {
         assert_eq!(u().yes_no(text), Some(YesNo::No), "{text:?}");
@@ -456,6 +492,8 @@ fn yes_and_no() {
         "6",
         "lower back",
         "kind of",
+        "I did yoga for 30 minutes",
+        "I don't know, it does sometimes",
     ];
     for text in neither {
         assert_eq!(u().yes_no(text), None, "{text:?}");
