@@ -196,6 +196,7 @@ impl Understanding {
             "negation_window",
             "negation_window_after",
             "negations",
+            "negation_continues",
             "negations_after",
             "not_negations",
             "known_words",
@@ -217,6 +218,7 @@ impl Understanding {
                 false,
             )?,
             not_negations: read_patterns(&s, "not_negations", &groups, &norm, &mut lexicon, false)?,
+            negation_continues: phrases(&norm, &s.strings("negation_continues")?),
             rules: Vec::new(),
         };
         for w in phrases(&norm, &s.opt_strings("known_words")?)
