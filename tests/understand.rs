@@ -184,6 +184,9 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("I don't have a fever, but both my legs are numb", BothLegs),
     ("not sure why but my groin is numb", SaddleNumbness),
     ("I can no longer feel my legs", BothLegs),
+    ("no fever chest pain", ChestPain),
+    ("no fever and chest pain", ChestPain),
+    ("no fever no cough just chest pain", ChestPain),
     ("I CAN'T CONTROL MY BLADDER!!!", BladderBowel),
     ("Fièvre? no, I mean fever, yes I have a fever", Fever),
 ];
@@ -239,6 +242,8 @@ const HARMLESS: &[&str] = &[
     "I slept well",
     "my bladder is fine and so are my legs",
     "went to the gym, did squats and deadlifts",
+    "no fever or chest pain",
+    "no numbness or tingling in my groin or legs",
     "I skipped the gym yesterday",
     "my bladder, no problems there",
     "I get up at night to pee",
