@@ -185,6 +185,7 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("not sure why but my groin is numb", SaddleNumbness),
     ("I can no longer feel my legs", BothLegs),
     ("no fever chest pain", ChestPain),
+    ("no control over my bladder, chills", Fever),
     ("no fever and chest pain", ChestPain),
     ("no fever no cough just chest pain", ChestPain),
     ("I CAN'T CONTROL MY BLADDER!!!", BladderBowel),

@@ -90,8 +90,22 @@ impl RedFlagRules {
             }
         }
         mentions.sort_by_key(|m| m.occ.start);
+        // A negation word that is part of a symptom phrase ("no control over my bladder")
+        // negates nothing else.
+        let mut in_mention = vec![false; doc.len()];
+        for p in mentions.iter().flat_map(|m| &m.occ.pos) {
+            if let Some(slot) = in_mention.get_mut(*p) {
+                *slot = true;
+            }
+        }
+        let mut before = real(&self.negations);
+        before.retain(|o| {
+            !o.pos
+                .iter()
+                .any(|p| in_mention.get(*p).copied().unwrap_or(false))
+        });
         let found = Found {
-            before: real(&self.negations),
+            before,
             after: real(&self.negations_after),
             mentions,
         };
@@ -172,5 +186,95 @@ impl RedFlagRules {
             }
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::understand::text::{MAX_CHARS, Normalizer, Rewriter};
+
+    /// Rules for two flags with one pattern each, and the usual negation words.
+    fn rules() -> (Lexicon, RedFlagRules) {
+        let mut lex = Lexicon::default();
+        let groups = HashMap::new();
+        let rw = Rewriter::default();
+        let mut p = |s: &str| lex.parse(s, &groups, &rw).unwrap();
+        let rules = RedFlagRules {
+            rules: vec![
+                FlagRule {
+                    flag: RedFlag::Fever,
+                    patterns: vec![p("{fever|chills}")],
+                    except: vec![p("hay fever")],
+                },
+                FlagRule {
+                    flag: RedFlag::BladderBowel,
+                    patterns: vec![p("{cant|no control|leaking} & bladder")],
+                    except: vec![],
+                },
+            ],
+            negations: vec![p("{no|not|cant|dont}")],
+            negations_after: vec![p("free")],
+            not_negations: vec![p("not sure")],
+            negation_continues: vec![vec!["or".to_string()]],
+            negation_window: 3,
+            negation_window_after: 1,
+        };
+        (lex, rules)
+    }
+
+    fn scan(text: &str) -> Vec<RedFlag> {
+        let (lex, rules) = rules();
+        let mut norm = Normalizer::default();
+        norm.clause_breaks.insert("but".to_string());
+        rules.scan(&lex, &lex.doc(norm.words(text, MAX_CHARS)))
+    }
+
+    #[test]
+    fn negation_before_inside_and_after() {
+        assert_eq!(scan("fever"), vec![RedFlag::Fever]);
+        assert!(scan("no fever").is_empty());
+        assert!(scan("I dont have a fever").is_empty());
+        assert!(scan("fever free").is_empty());
+        assert_eq!(scan("not sure but fever"), vec![RedFlag::Fever]);
+        assert_eq!(scan("not sure i have a fever"), vec![RedFlag::Fever]);
+        assert_eq!(scan("no. fever"), vec![RedFlag::Fever]);
+        assert_eq!(
+            scan("no way i can say this is not a long list so fever"),
+            vec![RedFlag::Fever]
+        );
+    }
+
+    #[test]
+    fn a_negation_in_the_pattern_does_not_negate_it() {
+        assert_eq!(
+            scan("I cant control my bladder"),
+            vec![RedFlag::BladderBowel]
+        );
+        assert_eq!(
+            scan("no control over my bladder"),
+            vec![RedFlag::BladderBowel]
+        );
+    }
+
+    #[test]
+    fn a_negation_is_spent_on_the_first_flag_unless_continued() {
+        assert_eq!(
+            scan("no fever leaking bladder"),
+            vec![RedFlag::BladderBowel]
+        );
+        assert!(scan("no fever or leaking bladder").is_empty());
+        assert!(scan("no chills fever").is_empty());
+        // The "no" of "no control" is part of a symptom, not a negation of the chills.
+        let both = vec![RedFlag::BladderBowel, RedFlag::Fever];
+        assert_eq!(scan("no control bladder chills"), both);
+    }
+
+    #[test]
+    fn exceptions_cancel_overlapping_matches_only() {
+        assert!(scan("hay fever").is_empty());
+        assert_eq!(scan("hay fever and now a real fever"), vec![RedFlag::Fever]);
     }
 }

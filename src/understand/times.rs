@@ -212,3 +212,74 @@ fn half_after(toks: &[Tok], at: usize, words: &ClockWords) -> (Option<Half>, usi
     }
     (None, at)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::understand::numbers::{NumberWords, tokens};
+
+    fn words() -> ClockWords {
+        let w = |list: &[&str]| -> Vec<Vec<String>> {
+            list.iter()
+                .map(|p| p.split(' ').map(str::to_string).collect())
+                .collect()
+        };
+        ClockWords {
+            am: w(&["am"]),
+            pm: w(&["pm"]),
+            noon: w(&["noon"]),
+            midnight: w(&["midnight"]),
+            hour_marks: w(&["h"]),
+            half_past: w(&["half past"]),
+            quarter_past: w(&["quarter past"]),
+            quarter_to: w(&["quarter to"]),
+        }
+    }
+
+    fn read(text: &str) -> Option<Time> {
+        clock_time(&tokens(text, &NumberWords::default()), &words())
+    }
+
+    #[test]
+    fn twelve_hour_clock_edges() {
+        let at = |h: u64, m: u64, half| {
+            Said {
+                hour: h,
+                minute: m,
+                half,
+            }
+            .time()
+        };
+        assert_eq!(
+            at(12, 0, Some(Half::Am)),
+            Some(jiff::civil::time(0, 0, 0, 0))
+        );
+        assert_eq!(
+            at(12, 30, Some(Half::Pm)),
+            Some(jiff::civil::time(12, 30, 0, 0))
+        );
+        assert_eq!(
+            at(11, 59, Some(Half::Pm)),
+            Some(jiff::civil::time(23, 59, 0, 0))
+        );
+        assert_eq!(at(0, 0, Some(Half::Pm)), None);
+        assert_eq!(at(13, 0, Some(Half::Am)), None);
+        assert_eq!(at(24, 0, None), Some(jiff::civil::time(0, 0, 0, 0)));
+        assert_eq!(at(24, 1, None), None);
+        assert_eq!(at(7, 60, None), None);
+    }
+
+    #[test]
+    fn one_time_or_none() {
+        assert_eq!(read("7:30"), Some(jiff::civil::time(7, 30, 0, 0)));
+        assert_eq!(read("7:30 or 7:30"), Some(jiff::civil::time(7, 30, 0, 0)));
+        assert_eq!(read("7:30 or 8"), None);
+        assert_eq!(
+            read("quarter to 1 pm"),
+            Some(jiff::civil::time(12, 45, 0, 0))
+        );
+        assert_eq!(read("quarter to 0"), Some(jiff::civil::time(23, 45, 0, 0)));
+        assert_eq!(read("half past"), None);
+        assert_eq!(read("7.305"), None);
+    }
+}
