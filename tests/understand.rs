@@ -590,6 +590,8 @@ fn clock_times() {
         ("half past seven", time(7, 30, 0, 0)),
         ("quarter to 8 pm", time(19, 45, 0, 0)),
         ("7 o'clock", time(7, 0, 0, 0)),
+        ("nineteen hundred", time(19, 0, 0, 0)),
+        ("1900 hours", time(19, 0, 0, 0)),
         ("00:00", time(0, 0, 0, 0)),
         ("23:59", time(23, 59, 0, 0)),
     ];
@@ -906,4 +908,46 @@ fn understanding_is_clone_and_debug() {
     let copy = u().clone();
     assert_eq!(copy.red_flags("got a fever"), vec![Fever]);
     assert!(!format!("{copy:?}").is_empty());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever people type, nothing panics and every answer stays in its range.
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+        let flags = u().red_flags(&text);
+        proptest::prop_assert!(flags.windows(2).all(|w| w[0] < w[1]));
+        if let Ok(score) = u().pain(&text) {
+            proptest::prop_assert!(score <= 10);
+        }
+        if let Some(m) = u().minutes(&text) {
+            proptest::prop_assert!((5..=600).contains(&m));
+        }
+        let _ = u().yes_no(&text);
+        let _ = u().clock_time(&text);
+        let _ = u().is_off(&text);
+        let _ = u().asks_for_today(&text);
+        if let Some(key) = match_choice(&text, &activities()) {
+            proptest::prop_assert!(activities().iter().any(|c| c.key == key));
+        }
+        let _ = match_choices(&text, &activities());
+    }
+
+    /// Typed answers made of the bot's own vocabulary, in any mix, never panic either.
+    #[test]
+    fn word_salad_never_panics(words in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "no", "not", "both", "legs", "numb", "fever", "&", "{", "}", "*", "@", "-3", "7.30",
+            "6/10", "and", "a", "half", "hour", "pm", "can't", "bladder", "fell", ",", ".", "😀",
+        ]),
+        0..60,
+    )) {
+        let text = words.join(" ");
+        let _ = u().red_flags(&text);
+        let _ = u().pain(&text);
+        let _ = u().minutes(&text);
+        let _ = u().clock_time(&text);
+        let _ = u().yes_no(&text);
+    }
 }
