@@ -65,6 +65,7 @@ pub(crate) fn minutes(toks: &[Tok], words: &MinuteWords) -> Option<u16> {
                     skip_next_number = true;
                 }
             }
+            Tok::Sym('-') if found => break,
             Tok::Sym(_) => {}
             Tok::Word(_) => {
                 let unit = if let Some(len) = longest_at(toks, i, &words.hour_units) {
@@ -117,6 +118,9 @@ pub(crate) fn minutes(toks: &[Tok], words: &MinuteWords) -> Option<u16> {
                 if let Some(len) = longest_at(toks, i, &words.range) {
                     if pending.is_some() && !pending_article {
                         skip_next_number = true;
+                    } else if found {
+                        // "45 minutes to an hour": the first end is the answer.
+                        break;
                     }
                     i += len;
                     continue;
