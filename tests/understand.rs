@@ -803,6 +803,42 @@ fn match_one_choice() {
     assert_eq!(match_choice("none", &acts), Some("none"));
     assert_eq!(match_choice("none of these", &acts), Some("none"));
     assert_eq!(match_choice("skiing", &acts), None);
+
+    let worst = [
+        Choice {
+            key: "morning",
+            label: "In the morning",
+            aliases: &[],
+        },
+        Choice {
+            key: "after_sitting",
+            label: "After sitting",
+            aliases: &[],
+        },
+        Choice {
+            key: "moving",
+            label: "When moving",
+            aliases: &[],
+        },
+        Choice {
+            key: "night_rest",
+            label: "At night or at rest",
+            aliases: &[],
+        },
+    ];
+    assert_eq!(match_choice("mornings", &worst), Some("morning"));
+    assert_eq!(
+        match_choice("after sitting for a while", &worst),
+        Some("after_sitting")
+    );
+    assert_eq!(
+        match_choice("mostly when moving around", &worst),
+        Some("moving")
+    );
+    assert_eq!(match_choice("at night", &worst), Some("night_rest"));
+    // Little words shared by chance with one label pick nothing.
+    assert_eq!(match_choice("when i wake up", &worst), None);
+    assert_eq!(match_choice("all the time", &worst), None);
 }
 
 #[test]
