@@ -595,6 +595,8 @@ fn clock_times() {
         ("quarter to 8 pm", time(19, 45, 0, 0)),
         ("7 o'clock", time(7, 0, 0, 0)),
         ("nineteen hundred", time(19, 0, 0, 0)),
+        ("12 noon", time(12, 0, 0, 0)),
+        ("12 midnight", time(0, 0, 0, 0)),
         ("1900 hours", time(19, 0, 0, 0)),
         ("00:00", time(0, 0, 0, 0)),
         ("23:59", time(23, 59, 0, 0)),
@@ -922,6 +924,13 @@ fn data_errors_name_the_file_and_key() {
 
     let e = load_error(&edited("\"fever*\",\n", "\"cannot fever\",\n"));
     assert!(e.reason.contains("cant"), "{}", e.reason);
+
+    let e = load_error(&edited(
+        "midnight = [\"midnight\"]",
+        "midnight = [\"12 midnight\"]",
+    ));
+    assert_eq!(e.key, "clock.midnight");
+    assert!(e.reason.contains("numbers"), "{}", e.reason);
 
     let e = load_error(&edited("gap = 3", "gap = \"three\""));
     assert_eq!(e.key, "matching.gap");

@@ -219,7 +219,10 @@ fn distinctive_scores(
     cmp: Compare,
 ) -> Vec<usize> {
     let mut scores = vec![0; options];
-    for w in words.iter().filter(|w| w.chars().count() >= DISTINCTIVE_LETTERS) {
+    for w in words
+        .iter()
+        .filter(|w| w.chars().count() >= DISTINCTIVE_LETTERS)
+    {
         let mut owner: Option<usize> = None;
         let mut shared = false;
         for (i, n) in names {

@@ -51,7 +51,7 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
 
     let number_words = read_numbers(&root.table("numbers")?)?;
     let plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
-        Ok(plain_phrases(&s.strings(key)?))
+        plain_phrases(&s.strings(key)?).map_err(|reason| s.err(key, reason))
     };
 
     let s = root.table("pain")?;
@@ -231,12 +231,22 @@ fn phrases(norm: &Normalizer, list: &[String]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Phrases for the number readers, which compare words as typed (no rewrites).
-fn plain_phrases(list: &[String]) -> Vec<Vec<String>> {
-    list.iter()
-        .map(|p| split_words(p, MAX_CHARS).words)
-        .filter(|p| !p.is_empty())
-        .collect()
+/// Phrases for the number readers, which compare words as typed (no rewrites). They cannot
+/// hold digits: the readers see those as numbers, never as words.
+fn plain_phrases(list: &[String]) -> Result<Vec<Vec<String>>, String> {
+    let mut out = Vec::new();
+    for p in list {
+        let words = split_words(p, MAX_CHARS).words;
+        if words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
+            return Err(format!(
+                "'{p}': numbers are read as numbers; use words only"
+            ));
+        }
+        if !words.is_empty() {
+            out.push(words);
+        }
+    }
+    Ok(out)
 }
 
 fn read_normalizer(s: &Section) -> Result<Normalizer, DialogError> {
