@@ -233,7 +233,7 @@ fn bad_answers_at_every_check_in_question_are_re_asked_with_a_hint() {
         (Question::Episode, "neck", "2-7 days"),
         (Question::RedFlags, "lower back", "none"),
         (Question::Yesterday, "neck", "worse"),
-        (Question::WorseActivity, "lower back", "running"),
+        (Question::WorseActivity, "lower back", "core work"),
     ];
     // A plan yesterday, so that "how did yesterday go" is asked today.
     h.say("/checkin");
@@ -270,7 +270,7 @@ fn bad_answers_at_every_check_in_question_are_re_asked_with_a_hint() {
         );
     }
     assert_eq!(h.plan_level(), Some(Level::Gentle), "{}", h.text());
-    h.expect("I left out running because it made your back worse yesterday.");
+    h.expect("I left out gentle core support work because it made your back worse yesterday.");
 }
 
 #[test]

@@ -793,6 +793,26 @@ fn match_one_choice() {
     for text in ["back", "", "banana", "knee", "🙂", "lower back and neck"] {
         assert_eq!(match_choice(text, &areas), None, "{text:?}");
     }
+    // A misspelling keeps its first letter: "morning" is two edits from "burning".
+    let feelings = [
+        Choice {
+            key: "dull_ache",
+            label: "Dull ache or stiffness",
+            aliases: &[],
+        },
+        Choice {
+            key: "sharp",
+            label: "Sharp",
+            aliases: &[],
+        },
+        Choice {
+            key: "burning_tingling",
+            label: "Burning or tingling",
+            aliases: &[],
+        },
+    ];
+    assert_eq!(match_choice("in the morning", &feelings), None);
+    assert_eq!(match_choice("burnin", &feelings), Some("burning_tingling"));
     let acts = activities();
     assert_eq!(
         match_choice("weight lifting", &acts),

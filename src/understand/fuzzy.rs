@@ -75,7 +75,11 @@ impl Compare {
     fn eq(self, a: &str, b: &str) -> bool {
         match self {
             Compare::Exact => a == b,
-            Compare::Fuzzy => within(a, b, choice_tolerance(a, b)),
+            // A misspelling keeps its first letter: "bak" is "back", but "morning" is
+            // not "burning".
+            Compare::Fuzzy => {
+                a.chars().next() == b.chars().next() && within(a, b, choice_tolerance(a, b))
+            }
         }
     }
 
