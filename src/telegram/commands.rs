@@ -2,6 +2,7 @@
 //! registered with setMyCommands at start-up. What a command does is the Engine's business,
 //! so each one is handed over as the text the user typed.
 
+use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
 use crate::engine::Input;
@@ -35,6 +36,15 @@ pub enum Command {
 }
 
 impl Command {
+    /// The menu for setMyCommands: names without the slash, as the Bot API documents them
+    /// (the derive's `bot_commands` keeps the prefix).
+    pub fn menu() -> Vec<BotCommand> {
+        Command::bot_commands()
+            .into_iter()
+            .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+            .collect()
+    }
+
     /// The command as the Engine reads it: "/name" or "/name args".
     pub fn to_input(&self) -> Input {
         let (name, args) = match self {
@@ -66,10 +76,7 @@ mod tests {
 
     #[test]
     fn telegram_registers_exactly_the_engine_commands() {
-        let telegram: Vec<String> = Command::bot_commands()
-            .into_iter()
-            .map(|c| c.command.trim_start_matches('/').to_string())
-            .collect();
+        let telegram: Vec<String> = Command::menu().into_iter().map(|c| c.command).collect();
         let engine: Vec<String> = crate::engine::Command::iter()
             .map(|c| c.name().to_string())
             .collect();
@@ -96,9 +103,10 @@ mod tests {
 
     #[test]
     fn descriptions_fit_telegram() {
-        for c in Command::bot_commands() {
+        for c in Command::menu() {
             let len = c.description.chars().count();
             assert!((1..=256).contains(&len), "{}", c.command);
+            assert!(c.command.len() <= 32 && c.command.chars().all(|ch| ch.is_ascii_lowercase()));
         }
     }
 }

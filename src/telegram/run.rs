@@ -15,7 +15,6 @@ use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
 use teloxide::types::Me;
 use teloxide::update_listeners::Polling;
-use teloxide::utils::command::BotCommands;
 
 use super::commands::Command;
 use super::redact::Redactor;
@@ -93,10 +92,7 @@ async fn start(bot: &TgBot, app: &App) -> Result<Me, TelegramError> {
             RequestError::Api(ApiError::InvalidToken) => TelegramError::Token,
             e => TelegramError::Connect(app.redactor.error(&e)),
         })?;
-    let commands = with_retry(&app.retry, || {
-        bot.set_my_commands(Command::bot_commands()).send()
-    })
-    .await;
+    let commands = with_retry(&app.retry, || bot.set_my_commands(Command::menu()).send()).await;
     if let Err(e) = commands {
         let error = app.redactor.error(&e);
         tracing::warn!(%error, "could not register the command menu (setMyCommands)");
