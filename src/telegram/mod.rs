@@ -98,7 +98,9 @@ pub enum TelegramError {
         "Telegram rejected the bot token; check TELOXIDE_TOKEN or telegram.token (BotFather gives the token)"
     )]
     Token,
-    #[error("cannot reach the Telegram Bot API: {0}")]
+    #[error(
+        "cannot reach the Telegram Bot API ({0}); check the network, and TELOXIDE_API_URL if set"
+    )]
     Connect(String),
     #[error("could not save the database on shutdown: {0}")]
     Flush(String),
