@@ -1,0 +1,285 @@
+//! Clock times in typed answers: "07:30", "7.30", "7pm", "19h", "0730", "noon", "half past 7".
+
+use jiff::civil::Time;
+
+use super::numbers::{Num, Tok, longest_at};
+
+/// The words a clock time may use besides numbers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClockWords {
+    pub am: Vec<Vec<String>>,
+    pub pm: Vec<Vec<String>>,
+    pub noon: Vec<Vec<String>>,
+    pub midnight: Vec<Vec<String>>,
+    /// Words after an hour that mark it as one ("19h", "7 o'clock"); "19h30" reads 19:30.
+    pub hour_marks: Vec<Vec<String>>,
+    pub half_past: Vec<Vec<String>>,
+    pub quarter_past: Vec<Vec<String>>,
+    pub quarter_to: Vec<Vec<String>>,
+}
+
+/// Half of the day a time was said in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Am,
+    Pm,
+}
+
+/// A time as read, before it is checked.
+struct Said {
+    hour: u64,
+    minute: u64,
+    half: Option<Half>,
+}
+
+impl Said {
+    fn time(&self) -> Option<Time> {
+        if self.minute > 59 {
+            return None;
+        }
+        let hour = match self.half {
+            Some(half) => {
+                if !(1..=12).contains(&self.hour) {
+                    return None;
+                }
+                match (half, self.hour) {
+                    (Half::Am, 12) => 0,
+                    (Half::Am, h) => h,
+                    (Half::Pm, 12) => 12,
+                    (Half::Pm, h) => h + 12,
+                }
+            }
+            None if self.hour == 24 && self.minute == 0 => 0,
+            None if self.hour <= 23 => self.hour,
+            None => return None,
+        };
+        Time::new(
+            i8::try_from(hour).ok()?,
+            i8::try_from(self.minute).ok()?,
+            0,
+            0,
+        )
+        .ok()
+    }
+}
+
+/// Reads a clock time. Exactly one time must be named; two different ones, or a number that
+/// cannot be a time ("7.5", "25"), give None.
+pub(crate) fn clock_time(toks: &[Tok], words: &ClockWords) -> Option<Time> {
+    let mut found: Option<Time> = None;
+    let mut i = 0;
+    while i < toks.len() {
+        let (said, next) = match read_at(toks, i, words) {
+            Read::Time(said, next) => (said, next),
+            Read::Invalid => return None,
+            Read::Nothing => {
+                i += 1;
+                continue;
+            }
+        };
+        let time = said.time()?;
+        if found.is_some_and(|t| t != time) {
+            return None;
+        }
+        found = Some(time);
+        i = next;
+    }
+    found
+}
+
+enum Read {
+    /// A time and the index of the first token after it.
+    Time(Said, usize),
+    /// Something that looks like a time but is not one.
+    Invalid,
+    Nothing,
+}
+
+fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
+    if let Some(len) = longest_at(toks, i, &words.noon) {
+        return Read::Time(at_hour(12, Some(Half::Pm)), i + len);
+    }
+    if let Some(len) = longest_at(toks, i, &words.midnight) {
+        return Read::Time(at_hour(12, Some(Half::Am)), i + len);
+    }
+    let offsets = [
+        (&words.half_past, 30i64),
+        (&words.quarter_past, 15),
+        (&words.quarter_to, -15),
+    ];
+    for (phrases, offset) in offsets {
+        if let Some(len) = longest_at(toks, i, phrases) {
+            let Some(n) = toks.get(i + len).and_then(Tok::num) else {
+                return Read::Nothing;
+            };
+            if n.neg || !n.is_whole() || n.int > 24 {
+                return Read::Invalid;
+            }
+            let (hour, minute) = if offset < 0 {
+                ((n.int + 23) % 24, 45)
+            } else {
+                (n.int, offset.unsigned_abs())
+            };
+            let (half, next) = half_after(toks, i + len + 1, words);
+            // "quarter to 1" must not become 0:45 pm; keep 12 for the 12-hour reading.
+            let hour = if half.is_some() && hour == 0 {
+                12
+            } else {
+                hour
+            };
+            return Read::Time(Said { hour, minute, half }, next);
+        }
+    }
+    let Some(n) = toks.get(i).and_then(Tok::num) else {
+        return Read::Nothing;
+    };
+    if n.neg {
+        return Read::Invalid;
+    }
+    let mut next = i + 1;
+    let (hour, minute) = match &n.frac {
+        Some(f) if f.len() == 2 => (n.int, f.parse::<u64>().unwrap_or(60)),
+        Some(_) => return Read::Invalid,
+        None => {
+            if let Some(m) = minutes_after(toks, i + 1, Some(':')) {
+                next = i + 3;
+                (n.int, m)
+            } else if let Some(len) = longest_at(toks, i + 1, &words.hour_marks) {
+                next = i + 1 + len;
+                match minutes_after(toks, next - 1, None) {
+                    Some(m) => {
+                        next += 1;
+                        (n.int, m)
+                    }
+                    None => (n.int, 0),
+                }
+            } else if (3..=4).contains(&n.digits) {
+                (n.int / 100, n.int % 100)
+            } else if let Some(m) = toks
+                .get(i + 1)
+                .and_then(Tok::num)
+                .filter(|m| is_minute_word(m))
+            {
+                next = i + 2;
+                (n.int, m.int)
+            } else {
+                (n.int, 0)
+            }
+        }
+    };
+    if let Some(len) = longest_at(toks, next, &words.hour_marks) {
+        next += len;
+    }
+    let (half, next) = half_after(toks, next, words);
+    Read::Time(Said { hour, minute, half }, next)
+}
+
+fn at_hour(hour: u64, half: Option<Half>) -> Said {
+    Said {
+        hour,
+        minute: 0,
+        half,
+    }
+}
+
+/// Minutes typed as two digits after `sep` at `at` ("7:30"), or directly at `at + 1` when
+/// `sep` is None ("19h30", where `at` is the "h").
+fn minutes_after(toks: &[Tok], at: usize, sep: Option<char>) -> Option<u64> {
+    if let Some(sep) = sep
+        && toks.get(at) != Some(&Tok::Sym(sep))
+    {
+        return None;
+    }
+    toks.get(at + 1)
+        .and_then(Tok::num)
+        .filter(|m| m.digits == 2 && m.is_whole() && !m.neg)
+        .map(|m| m.int)
+}
+
+/// Minutes said right after the hour: two digits ("7 30") or a word of ten or more ("seven
+/// thirty").
+fn is_minute_word(m: &Num) -> bool {
+    !m.neg && m.is_whole() && m.int < 60 && (m.digits == 2 || (m.digits == 0 && m.int >= 10))
+}
+
+/// An "am"/"pm" phrase at `at`, and the index after it.
+fn half_after(toks: &[Tok], at: usize, words: &ClockWords) -> (Option<Half>, usize) {
+    if let Some(len) = longest_at(toks, at, &words.am) {
+        return (Some(Half::Am), at + len);
+    }
+    if let Some(len) = longest_at(toks, at, &words.pm) {
+        return (Some(Half::Pm), at + len);
+    }
+    (None, at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::understand::numbers::{NumberWords, tokens};
+
+    fn words() -> ClockWords {
+        let w = |list: &[&str]| -> Vec<Vec<String>> {
+            list.iter()
+                .map(|p| p.split(' ').map(str::to_string).collect())
+                .collect()
+        };
+        ClockWords {
+            am: w(&["am"]),
+            pm: w(&["pm"]),
+            noon: w(&["noon"]),
+            midnight: w(&["midnight"]),
+            hour_marks: w(&["h"]),
+            half_past: w(&["half past"]),
+            quarter_past: w(&["quarter past"]),
+            quarter_to: w(&["quarter to"]),
+        }
+    }
+
+    fn read(text: &str) -> Option<Time> {
+        clock_time(&tokens(text, &NumberWords::default()), &words())
+    }
+
+    #[test]
+    fn twelve_hour_clock_edges() {
+        let at = |h: u64, m: u64, half| {
+            Said {
+                hour: h,
+                minute: m,
+                half,
+            }
+            .time()
+        };
+        assert_eq!(
+            at(12, 0, Some(Half::Am)),
+            Some(jiff::civil::time(0, 0, 0, 0))
+        );
+        assert_eq!(
+            at(12, 30, Some(Half::Pm)),
+            Some(jiff::civil::time(12, 30, 0, 0))
+        );
+        assert_eq!(
+            at(11, 59, Some(Half::Pm)),
+            Some(jiff::civil::time(23, 59, 0, 0))
+        );
+        assert_eq!(at(0, 0, Some(Half::Pm)), None);
+        assert_eq!(at(13, 0, Some(Half::Am)), None);
+        assert_eq!(at(24, 0, None), Some(jiff::civil::time(0, 0, 0, 0)));
+        assert_eq!(at(24, 1, None), None);
+        assert_eq!(at(7, 60, None), None);
+    }
+
+    #[test]
+    fn one_time_or_none() {
+        assert_eq!(read("7:30"), Some(jiff::civil::time(7, 30, 0, 0)));
+        assert_eq!(read("7:30 or 7:30"), Some(jiff::civil::time(7, 30, 0, 0)));
+        assert_eq!(read("7:30 or 8"), None);
+        assert_eq!(
+            read("quarter to 1 pm"),
+            Some(jiff::civil::time(12, 45, 0, 0))
+        );
+        assert_eq!(read("quarter to 0"), Some(jiff::civil::time(23, 45, 0, 0)));
+        assert_eq!(read("half past"), None);
+        assert_eq!(read("7.305"), None);
+    }
+}
