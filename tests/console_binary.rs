@@ -36,7 +36,7 @@ fn a_full_check_in_in_the_console_and_the_plan_survives_a_restart() {
     assert!(ok, "exit status; stderr: {err}");
     assert!(out.contains("Hi, I'm backcheck"), "{out}");
     assert!(
-        out.contains("  1) Running"),
+        out.contains("  2) Running"),
         "buttons are numbered choices: {out}"
     );
     assert!(out.contains("[0] [1] [2]"), "pain buttons inline: {out}");

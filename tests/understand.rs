@@ -547,6 +547,10 @@ fn session_minutes() {
         ("1:30", 90),
         ("about 45 minutes usually", 45),
         ("45-60 minutes", 45),
+        ("45 minutes to an hour", 45),
+        ("an hour or two", 60),
+        ("1h - 2h", 60),
+        ("an hour and a half or so", 90),
         ("a quarter of an hour", 15),
         ("three quarters of an hour", 45),
         ("10 hours", 600),
@@ -590,6 +594,10 @@ fn clock_times() {
         ("half past seven", time(7, 30, 0, 0)),
         ("quarter to 8 pm", time(19, 45, 0, 0)),
         ("7 o'clock", time(7, 0, 0, 0)),
+        ("nineteen hundred", time(19, 0, 0, 0)),
+        ("12 noon", time(12, 0, 0, 0)),
+        ("12 midnight", time(0, 0, 0, 0)),
+        ("1900 hours", time(19, 0, 0, 0)),
         ("00:00", time(0, 0, 0, 0)),
         ("23:59", time(23, 59, 0, 0)),
     ];
@@ -797,6 +805,42 @@ fn match_one_choice() {
     assert_eq!(match_choice("none", &acts), Some("none"));
     assert_eq!(match_choice("none of these", &acts), Some("none"));
     assert_eq!(match_choice("skiing", &acts), None);
+
+    let worst = [
+        Choice {
+            key: "morning",
+            label: "In the morning",
+            aliases: &[],
+        },
+        Choice {
+            key: "after_sitting",
+            label: "After sitting",
+            aliases: &[],
+        },
+        Choice {
+            key: "moving",
+            label: "When moving",
+            aliases: &[],
+        },
+        Choice {
+            key: "night_rest",
+            label: "At night or at rest",
+            aliases: &[],
+        },
+    ];
+    assert_eq!(match_choice("mornings", &worst), Some("morning"));
+    assert_eq!(
+        match_choice("after sitting for a while", &worst),
+        Some("after_sitting")
+    );
+    assert_eq!(
+        match_choice("mostly when moving around", &worst),
+        Some("moving")
+    );
+    assert_eq!(match_choice("at night", &worst), Some("night_rest"));
+    // Little words shared by chance with one label pick nothing.
+    assert_eq!(match_choice("when i wake up", &worst), None);
+    assert_eq!(match_choice("all the time", &worst), None);
 }
 
 #[test]
@@ -881,6 +925,13 @@ fn data_errors_name_the_file_and_key() {
     let e = load_error(&edited("\"fever*\",\n", "\"cannot fever\",\n"));
     assert!(e.reason.contains("cant"), "{}", e.reason);
 
+    let e = load_error(&edited(
+        "midnight = [\"midnight\"]",
+        "midnight = [\"12 midnight\"]",
+    ));
+    assert_eq!(e.key, "clock.midnight");
+    assert!(e.reason.contains("numbers"), "{}", e.reason);
+
     let e = load_error(&edited("gap = 3", "gap = \"three\""));
     assert_eq!(e.key, "matching.gap");
 
@@ -906,4 +957,46 @@ fn understanding_is_clone_and_debug() {
     let copy = u().clone();
     assert_eq!(copy.red_flags("got a fever"), vec![Fever]);
     assert!(!format!("{copy:?}").is_empty());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever people type, nothing panics and every answer stays in its range.
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC{0,300}") {
+        let flags = u().red_flags(&text);
+        proptest::prop_assert!(flags.windows(2).all(|w| w[0] < w[1]));
+        if let Ok(score) = u().pain(&text) {
+            proptest::prop_assert!(score <= 10);
+        }
+        if let Some(m) = u().minutes(&text) {
+            proptest::prop_assert!((5..=600).contains(&m));
+        }
+        let _ = u().yes_no(&text);
+        let _ = u().clock_time(&text);
+        let _ = u().is_off(&text);
+        let _ = u().asks_for_today(&text);
+        if let Some(key) = match_choice(&text, &activities()) {
+            proptest::prop_assert!(activities().iter().any(|c| c.key == key));
+        }
+        let _ = match_choices(&text, &activities());
+    }
+
+    /// Typed answers made of the bot's own vocabulary, in any mix, never panic either.
+    #[test]
+    fn word_salad_never_panics(words in proptest::collection::vec(
+        proptest::sample::select(vec![
+            "no", "not", "both", "legs", "numb", "fever", "&", "{", "}", "*", "@", "-3", "7.30",
+            "6/10", "and", "a", "half", "hour", "pm", "can't", "bladder", "fell", ",", ".", "😀",
+        ]),
+        0..60,
+    )) {
+        let text = words.join(" ");
+        let _ = u().red_flags(&text);
+        let _ = u().pain(&text);
+        let _ = u().minutes(&text);
+        let _ = u().clock_time(&text);
+        let _ = u().yes_no(&text);
+    }
 }

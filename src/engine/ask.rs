@@ -298,8 +298,13 @@ impl Turn<'_> {
                 None => self.match_one(q, text),
             },
             Question::Activities | Question::RedFlags => {
-                if let Some(key) = self.match_one(q, text) {
-                    return Some(key);
+                // Typed, a list is the whole answer ("running, yoga"); only "none" and
+                // "done" are read as the buttons of the same name.
+                let control = self.match_one(q, text);
+                if let Some(Answer::Key(k)) = &control
+                    && (k == "none" || k == "done")
+                {
+                    return control;
                 }
                 let choices = self.choices(q);
                 let picks: Vec<Choice> = choices

@@ -169,7 +169,11 @@ fn time_part(text: &str) -> String {
     part
 }
 
-/// The zones whose clocks show `local` at `now` (to the nearest quarter hour).
+/// How far the user's clock may be from a zone's for that zone to count (people round).
+const CLOCK_SLACK_MINUTES: i32 = 20;
+
+/// The zones whose clocks show about `local` at `now`: the offset closest to what the user
+/// said, within `CLOCK_SLACK_MINUTES`, popular places first.
 fn by_local_time(local: jiff::civil::Time, now: Timestamp, names: &[String]) -> Resolved {
     let utc = now.to_zoned(TimeZone::UTC).time();
     let minutes = |t: jiff::civil::Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
@@ -181,25 +185,35 @@ fn by_local_time(local: jiff::civil::Time, now: Timestamp, names: &[String]) -> 
     if diff > 14 * 60 {
         diff -= 24 * 60;
     }
-    let quarter = ((f64::from(diff) / 15.0).round() as i32) * 15;
     let offset_of = |name: &str| -> Option<i32> {
         let tz = jiff::tz::db().get(name).ok()?;
         Some(tz.to_offset(now).seconds() / 60)
     };
-    let mut found: Vec<String> = POPULAR
+    let zones: Vec<(&str, i32)> = POPULAR
         .iter()
-        .filter(|z| offset_of(z) == Some(quarter))
-        .map(|z| z.to_string())
+        .copied()
+        .chain(names.iter().map(String::as_str).filter(|n| canonical(n)))
+        .filter_map(|n| Some((n, offset_of(n)?)))
         .collect();
-    for name in names.iter().filter(|n| canonical(n)) {
-        if found.len() >= MAX_CANDIDATES {
+    let Some(best) = zones
+        .iter()
+        .map(|(_, o)| *o)
+        .min_by_key(|o| (o - diff).abs())
+    else {
+        return Resolved::Unknown;
+    };
+    if (best - diff).abs() > CLOCK_SLACK_MINUTES {
+        return Resolved::Unknown;
+    }
+    let mut found: Vec<String> = Vec::new();
+    for (name, _) in zones.iter().filter(|(_, o)| *o == best) {
+        if found.len() == MAX_CANDIDATES {
             break;
         }
-        if !found.contains(name) && offset_of(name) == Some(quarter) {
-            found.push(name.clone());
+        if !found.iter().any(|f| f == name) {
+            found.push(name.to_string());
         }
     }
-    found.truncate(MAX_CANDIDATES);
     match found.len() {
         0 => Resolved::Unknown,
         1 => Resolved::One(found.remove(0)),

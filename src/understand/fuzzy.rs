@@ -205,8 +205,13 @@ fn names_inside(words: &[String], names: &[(usize, Vec<String>)], cmp: Compare) 
     }
 }
 
+/// Shortest word that can pick an option on its own from inside a longer text.
+const DISTINCTIVE_LETTERS: usize = 5;
+
 /// For each option, how many words of the text appear in its names and in no other option's.
-/// Words of one or two letters ("a", "or", "my") are not telling and are skipped.
+/// Only words of five letters or more count: shorter ones are too often little words that
+/// happen to be in one label ("when" in "When moving", "the" in "In the morning"), and a wrong
+/// pick is worse than asking again.
 fn distinctive_scores(
     words: &[String],
     names: &[(usize, Vec<String>)],
@@ -214,7 +219,10 @@ fn distinctive_scores(
     cmp: Compare,
 ) -> Vec<usize> {
     let mut scores = vec![0; options];
-    for w in words.iter().filter(|w| w.chars().count() > 2) {
+    for w in words
+        .iter()
+        .filter(|w| w.chars().count() >= DISTINCTIVE_LETTERS)
+    {
         let mut owner: Option<usize> = None;
         let mut shared = false;
         for (i, n) in names {

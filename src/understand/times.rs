@@ -202,13 +202,18 @@ fn is_minute_word(m: &Num) -> bool {
     !m.neg && m.is_whole() && m.int < 60 && (m.digits == 2 || (m.digits == 0 && m.int >= 10))
 }
 
-/// An "am"/"pm" phrase at `at`, and the index after it.
+/// An "am"/"pm" phrase at `at`, and the index after it. "noon" and "midnight" after an hour
+/// work the same way ("12 noon", "12 midnight").
 fn half_after(toks: &[Tok], at: usize, words: &ClockWords) -> (Option<Half>, usize) {
-    if let Some(len) = longest_at(toks, at, &words.am) {
-        return (Some(Half::Am), at + len);
-    }
-    if let Some(len) = longest_at(toks, at, &words.pm) {
-        return (Some(Half::Pm), at + len);
+    for (phrases, half) in [
+        (&words.am, Half::Am),
+        (&words.midnight, Half::Am),
+        (&words.pm, Half::Pm),
+        (&words.noon, Half::Pm),
+    ] {
+        if let Some(len) = longest_at(toks, at, phrases) {
+            return (Some(half), at + len);
+        }
     }
     (None, at)
 }
