@@ -26,6 +26,11 @@ pub enum ConfigError {
 pub struct Token(String);
 
 impl Token {
+    /// A token given directly (tests, or a program embedding backcheck).
+    pub fn new(token: impl Into<String>) -> Token {
+        Token(token.into())
+    }
+
     /// The token itself, for the Telegram client only.
     pub fn expose(&self) -> &str {
         &self.0

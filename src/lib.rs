@@ -6,6 +6,7 @@
 //!
 //! A tour, from the outside in:
 //!
+//! - [`telegram`]: the Telegram bot: long polling, inline keyboards, retries, shutdown.
 //! - [`config`]: the settings (file, environment), with errors that name the key.
 //! - [`console`]: the terminal chat: buttons as numbered choices.
 //! - [`engine`]: the conversation state machine, sans-IO: `handle(user, input, now)`
@@ -26,5 +27,6 @@ pub mod engine;
 pub mod model;
 pub mod script;
 pub mod store;
+pub mod telegram;
 pub mod triage;
 pub mod understand;

@@ -15,6 +15,8 @@ use backcheck::console::{CONSOLE_USER, Console};
 use backcheck::engine::Engine;
 use backcheck::script::Script;
 use backcheck::store::{SledStore, Store};
+use backcheck::telegram::redact::{RedactingStderr, Redactor};
+use backcheck::telegram::{self, TelegramSettings};
 
 #[derive(Parser)]
 #[command(
@@ -68,14 +70,20 @@ fn main() -> Result<()> {
 }
 
 /// Logs to stderr; the console chat logs warnings only, so the conversation stays readable.
+/// Every line goes through the token redactor, whatever library wrote it.
 fn init_logging(config: &Config, chat: bool) {
     let default = if chat { "warn" } else { config.log.as_str() };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(default))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let redactor = config
+        .token
+        .as_ref()
+        .map(|t| Redactor::new(t.expose()))
+        .unwrap_or_default();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(RedactingStderr(redactor))
         .init();
 }
 
@@ -118,12 +126,53 @@ fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
     Ok(())
 }
 
-/// The Telegram bot.
-fn run(config: &Config, _script: Arc<Script>) -> Result<()> {
-    if config.token.is_none() {
+/// The Telegram bot, until Ctrl-C or SIGTERM.
+fn run(config: &Config, script: Arc<Script>) -> Result<()> {
+    let Some(token) = config.token.clone() else {
         bail!(
             "no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config (see config.example.toml)"
         );
+    };
+    let engine = Arc::new(engine(config, script)?);
+    let settings = TelegramSettings::new(token, config.api_url.clone());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(telegram::run(
+        engine,
+        settings,
+        Arc::new(SystemClock),
+        stop_signal(),
+    ))?;
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM (how systemd and Docker stop a service).
+async fn stop_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("Ctrl-C received"),
+        () = terminate => tracing::info!("SIGTERM received"),
     }
-    bail!("the Telegram transport is not available in this build yet; use `backcheck chat`")
 }

@@ -184,6 +184,9 @@ pub struct Profile {
     pub time_zone: String,
     /// Local time of the daily reminder, if the user wants one.
     pub reminder: Option<Time>,
+    /// Telegram said the user blocked the bot: send no reminders until they write again.
+    #[serde(default)]
+    pub blocked: bool,
 }
 
 /// One day's answers. Optional fields were skipped because they could not change the plan.

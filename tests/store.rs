@@ -24,6 +24,7 @@ fn profile() -> Profile {
         cancer_history: false,
         time_zone: "Europe/Berlin".to_owned(),
         reminder: Some(time(7, 30, 0, 0)),
+        blocked: false,
     }
 }
 

@@ -920,6 +920,7 @@ fn profile(cleared: Cleared, cancer: bool, usual: &[Activity]) -> Profile {
         cancer_history: cancer,
         time_zone: "Europe/Berlin".to_owned(),
         reminder: None,
+        blocked: false,
     }
 }
 

@@ -49,6 +49,7 @@ fn fallback_profile(zone: &str) -> Profile {
         cancer_history: false,
         time_zone: zone.to_string(),
         reminder: None,
+        blocked: false,
     }
 }
 

@@ -83,6 +83,25 @@ impl Engine {
         &self.store
     }
 
+    /// Records whether Telegram refuses messages to `user` (they blocked the bot), so that
+    /// reminders skip them; a later message clears it. Returns whether anything changed. A
+    /// user without a profile has nothing to send reminders to, so nothing is stored.
+    pub fn set_blocked(&self, user: UserId, blocked: bool) -> Result<bool, StoreError> {
+        let Some(mut profile) = self.store.profile(user)? else {
+            return Ok(false);
+        };
+        if profile.blocked == blocked {
+            return Ok(false);
+        }
+        profile.blocked = blocked;
+        let change = Change {
+            profile: Some(&profile),
+            ..Change::default()
+        };
+        self.store.write(user, change)?;
+        Ok(true)
+    }
+
     /// Handles one input of one user and returns what to say. Never panics on user input;
     /// a storage failure becomes an apology and nothing of the turn is half-written.
     pub fn handle(&self, user: UserId, input: Input, now: Timestamp) -> Vec<Reply> {

@@ -52,6 +52,7 @@ fn profile_of(d: &ProfileDraft) -> Option<Profile> {
         cancer_history: d.cancer_history?,
         time_zone: d.time_zone.clone()?,
         reminder: d.reminder?,
+        blocked: false,
     })
 }
 

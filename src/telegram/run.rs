@@ -1,0 +1,183 @@
+//! Start-up, long polling and graceful shutdown. The shutdown signal is a future passed in,
+//! so tests stop the bot the way Ctrl-C or SIGTERM does in production.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use teloxide::ApiError;
+use teloxide::RequestError;
+use teloxide::adaptors::Throttle;
+use teloxide::dispatching::ShutdownToken;
+use teloxide::error_handlers::ErrorHandler;
+use teloxide::prelude::*;
+use teloxide::types::Me;
+use teloxide::update_listeners::Polling;
+
+use super::commands::Command;
+use super::redact::Redactor;
+use super::send::with_retry;
+use super::{App, TelegramError, TelegramSettings, TgBot, schema};
+use crate::clock::Clock;
+use crate::engine::Engine;
+
+/// How often a shutdown that arrived during start-up checks whether polling has begun.
+const SHUTDOWN_RECHECK: Duration = Duration::from_millis(20);
+
+/// Runs the bot until `shutdown` completes: then stops polling, finishes the updates in
+/// hand, and flushes the database. Returns an error when Telegram cannot be reached or
+/// refuses the token at start-up.
+pub async fn run(
+    engine: Arc<Engine>,
+    settings: TelegramSettings,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), TelegramError> {
+    let redactor = Redactor::new(settings.token.expose());
+    let mut bot = Bot::new(settings.token.expose());
+    if let Some(url) = &settings.api_url {
+        let parsed = parse_url(url).map_err(|reason| TelegramError::ApiUrl {
+            url: url.clone(),
+            reason,
+        })?;
+        bot = bot.set_api_url(parsed);
+    }
+    let bot: TgBot = Throttle::new_spawn(bot, settings.limits);
+    let app = Arc::new(App::new(
+        Arc::clone(&engine),
+        clock,
+        settings.retry,
+        redactor.clone(),
+    ));
+    let mut shutdown: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(shutdown);
+
+    let started = tokio::select! {
+        started = start(&bot, &app) => started,
+        () = &mut shutdown => {
+            tracing::info!("stopped before polling began");
+            return flush(&engine).await;
+        }
+    };
+    let me = started?;
+    tracing::info!(bot = %me.username(), "Telegram bot running; stop with Ctrl-C or SIGTERM");
+
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+        .dependencies(dptree::deps![Arc::clone(&app)])
+        .default_handler(|update| async move {
+            tracing::debug!(update = update.id.0, "update of a kind the bot ignores");
+        })
+        .error_handler(LogErrors::new(&redactor, "handling an update"))
+        .build();
+    let token = dispatcher.shutdown_token();
+    let listener = Polling::builder(bot).timeout(settings.poll_timeout).build();
+    let dispatching = dispatcher
+        .try_dispatch_with_listener(listener, LogErrors::new(&redactor, "getting updates"));
+    let dispatched = until_shutdown(dispatching, &token, shutdown).await;
+    drop(dispatcher);
+    if let Err(e) = dispatched {
+        return Err(TelegramError::Connect(redactor.error(&e)));
+    }
+    tracing::info!("polling stopped; saving the database");
+    flush(&engine).await
+}
+
+/// Checks the token (getMe), registers the command menu, and removes a webhook if one is
+/// set (Telegram sends no updates to long polling while a webhook is set).
+async fn start(bot: &TgBot, app: &App) -> Result<Me, TelegramError> {
+    let me = with_retry(&app.retry, || bot.get_me().send())
+        .await
+        .map_err(|e| match e {
+            RequestError::Api(ApiError::InvalidToken) => TelegramError::Token,
+            e => TelegramError::Connect(app.redactor.error(&e)),
+        })?;
+    let commands = with_retry(&app.retry, || bot.set_my_commands(Command::menu()).send()).await;
+    if let Err(e) = commands {
+        let error = app.redactor.error(&e);
+        tracing::warn!(%error, "could not register the command menu (setMyCommands)");
+    }
+    match with_retry(&app.retry, || bot.get_webhook_info().send()).await {
+        Ok(info) if info.url.is_some() => {
+            tracing::info!("removing the webhook so that long polling receives updates");
+            if let Err(e) = with_retry(&app.retry, || bot.delete_webhook().send()).await {
+                let error = app.redactor.error(&e);
+                tracing::warn!(%error, "could not remove the webhook");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let error = app.redactor.error(&e);
+            tracing::warn!(%error, "could not check for a webhook");
+        }
+    }
+    Ok(me)
+}
+
+/// Drives dispatching until it ends by itself or `shutdown` completes; then asks the
+/// dispatcher to stop (it finishes the updates in hand) and waits for it. A shutdown that
+/// comes while the dispatcher is still starting is retried until it takes.
+async fn until_shutdown<F>(
+    dispatching: F,
+    token: &ShutdownToken,
+    shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
+) -> Result<(), RequestError>
+where
+    F: Future<Output = Result<(), RequestError>>,
+{
+    tokio::pin!(dispatching);
+    tokio::select! {
+        ended = &mut dispatching => return ended,
+        () = shutdown => {}
+    }
+    tracing::info!("shutting down: stopping polling, finishing the updates in hand");
+    while token.shutdown().is_err() {
+        // Idle: still starting (or already finished); let it run a moment and try again.
+        if let Ok(ended) = tokio::time::timeout(SHUTDOWN_RECHECK, &mut dispatching).await {
+            return ended;
+        }
+    }
+    dispatching.await
+}
+
+/// Writes everything to disk, off the async threads.
+async fn flush(engine: &Arc<Engine>) -> Result<(), TelegramError> {
+    let engine = Arc::clone(engine);
+    tokio::task::spawn_blocking(move || engine.store().flush())
+        .await
+        .map_err(|e| TelegramError::Flush(e.to_string()))?
+        .map_err(|e| TelegramError::Flush(e.to_string()))
+}
+
+/// Parses the API URL into whatever URL type teloxide takes (reqwest's), without naming it.
+fn parse_url<U>(url: &str) -> Result<U, String>
+where
+    U: FromStr,
+    U::Err: std::fmt::Display,
+{
+    url.parse::<U>().map_err(|e| e.to_string())
+}
+
+/// Logs errors from handlers and from polling with the token redacted (teloxide's own
+/// `LoggingErrorHandler` prints the request URL, token included).
+struct LogErrors {
+    redactor: Redactor,
+    context: &'static str,
+}
+
+impl LogErrors {
+    fn new(redactor: &Redactor, context: &'static str) -> Arc<Self> {
+        Arc::new(LogErrors {
+            redactor: redactor.clone(),
+            context,
+        })
+    }
+}
+
+impl<E: std::fmt::Display> ErrorHandler<E> for LogErrors {
+    fn handle_error(self: Arc<Self>, error: E) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        let error = self.redactor.error(&error);
+        tracing::error!(context = self.context, %error, "Telegram transport error");
+        Box::pin(async {})
+    }
+}
