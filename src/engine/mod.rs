@@ -115,7 +115,12 @@ impl Engine {
     }
 
     fn turn(&self, user: UserId, input: Input, now: Timestamp) -> Result<Vec<Reply>, StoreError> {
-        let profile = self.store.profile(user)?;
+        let profile_before = self.store.profile(user)?;
+        let mut profile = profile_before.clone();
+        // A user who writes has not blocked the bot (any more): reminders may go out again.
+        if let Some(p) = profile.as_mut() {
+            p.blocked = false;
+        }
         let state = self.store.state(user)?.unwrap_or_default();
         let mut turn = Turn {
             engine: self,
@@ -124,7 +129,7 @@ impl Engine {
             now,
             before: state.clone(),
             state,
-            profile_before: profile.clone(),
+            profile_before,
             profile,
             day: None,
             forget: false,

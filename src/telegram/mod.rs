@@ -165,18 +165,13 @@ impl App {
         }
     }
 
-    /// One Engine turn, on the blocking pool (the Engine and sled are synchronous). A user
-    /// who writes has unblocked the bot, so the mark is cleared first. A failed turn becomes
-    /// the Engine's apology instead of silence.
+    /// One Engine turn, on the blocking pool (the Engine and sled are synchronous; the turn
+    /// also clears a "blocked" mark, since a user who writes has unblocked the bot). A failed
+    /// turn becomes the Engine's apology instead of silence.
     async fn turn(&self, user: UserId, input: Input) -> Vec<Reply> {
         let engine = Arc::clone(&self.engine);
         let now = self.clock.now();
-        let task = tokio::task::spawn_blocking(move || {
-            if let Err(e) = engine.set_blocked(user, false) {
-                tracing::warn!(user, error = %e, "could not clear the blocked mark");
-            }
-            engine.handle(user, input, now)
-        });
+        let task = tokio::task::spawn_blocking(move || engine.handle(user, input, now));
         match task.await {
             Ok(replies) => replies,
             Err(e) => {
