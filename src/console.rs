@@ -75,10 +75,10 @@ impl<'a, W: Write> Console<'a, W> {
             return Input::Button(b.data.clone());
         }
         let numeric_labels = self.buttons.iter().any(|b| b.label.parse::<u32>().is_ok());
-        if let (false, Ok(n)) = (numeric_labels, line.parse::<usize>()) {
-            if let Some(b) = n.checked_sub(1).and_then(|i| self.buttons.get(i)) {
-                return Input::Button(b.data.clone());
-            }
+        if let (false, Ok(n)) = (numeric_labels, line.parse::<usize>())
+            && let Some(b) = n.checked_sub(1).and_then(|i| self.buttons.get(i))
+        {
+            return Input::Button(b.data.clone());
         }
         Input::Text(line.to_string())
     }

@@ -157,14 +157,14 @@ fn time_part(text: &str) -> String {
         return lower;
     };
     let mut part = words[i].to_string();
-    if let Some(next) = words.get(i + 1) {
-        if matches!(
+    if let Some(next) = words.get(i + 1)
+        && matches!(
             next.trim_end_matches(['.', ',', '!']),
             "am" | "pm" | "a.m" | "p.m"
-        ) {
-            part.push(' ');
-            part.push_str(next);
-        }
+        )
+    {
+        part.push(' ');
+        part.push_str(next);
     }
     part
 }
