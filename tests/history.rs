@@ -559,3 +559,71 @@ fn a_picture_without_check_ins_is_blank_but_valid_and_rendering_is_repeatable() 
     let (_, _, year) = picture(&records, 365);
     assert!(count(&year, width, 0..width, 0..height, level_colour(Lighter)) > 1000);
 }
+
+// ---------------------------------------------------------------------------------------
+// /history in the engine: the chart, then the picture; "/history week"; bad spans.
+
+#[test]
+fn the_history_command_sends_the_chart_then_the_picture() {
+    use backcheck::engine::{Engine, Input, Reply};
+    use backcheck::model::{Cleared, Profile};
+    use backcheck::store::{Change, SledStore, Store};
+    use std::sync::Arc;
+
+    let store = Arc::new(SledStore::temporary().expect("a temporary store"));
+    let profile = Profile {
+        activities: vec![Walking],
+        session_minutes: 30,
+        cleared: Cleared::Yes,
+        cancer_history: false,
+        time_zone: "Europe/Berlin".to_string(),
+        reminder: None,
+    };
+    for record in good_week() {
+        let change = Change {
+            profile: Some(&profile),
+            day: Some(&record),
+            ..Change::default()
+        };
+        store.write(1, change).expect("write a day");
+    }
+    let engine = Engine::new(store.clone() as Arc<dyn Store>, Arc::new(script()), "UTC");
+    let now: Timestamp = "2025-03-12T10:00:00Z".parse().expect("a timestamp");
+    let send = |user, text: &str| engine.handle(user, Input::Text(text.to_string()), now);
+
+    let replies = send(1, "/history");
+    let [Reply::Message { text, .. }, Reply::Photo { caption, bytes }] = replies.as_slice() else {
+        panic!("expected the chart and a picture: {replies:?}");
+    };
+    // The first check-in was 10 days ago: 11 rows, from Sunday 2 March.
+    assert!(text.starts_with("Your last 11 days"), "{text}");
+    assert!(text.contains("Wed 12  █░░░░░░░░░ 1  lighter"), "{text}");
+    assert!(caption.contains("last 30 days"), "{caption}");
+    let header = png::Decoder::new(std::io::Cursor::new(bytes))
+        .read_info()
+        .expect("a PNG")
+        .info()
+        .size();
+    assert_eq!(header, (800, 450));
+
+    let replies = send(1, "/history 90");
+    assert!(
+        matches!(replies.as_slice(), [_, Reply::Photo { caption, .. }] if caption.contains("last 90 days")),
+        "{replies:?}"
+    );
+    let replies = send(1, "/history week");
+    assert_eq!(replies.len(), 1);
+    assert!(replies[0].body().starts_with("Your week, 6 Mar to 12 Mar"));
+    for bad in ["/history 0", "/history 366", "/history soon"] {
+        let replies = send(1, bad);
+        assert!(
+            replies[0].body().contains("/history week"),
+            "{bad}: {replies:?}"
+        );
+    }
+    assert!(
+        send(2, "/history")[0]
+            .body()
+            .starts_with("No check-ins yet")
+    );
+}
