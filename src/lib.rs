@@ -16,6 +16,8 @@
 //! - [`script`]: every word the bot says, loaded from `dialogs/<language>/*.toml` and checked
 //!   against the enums at start-up; also renders plans.
 //! - [`triage`]: today's plan from the answers and history; pure, no I/O.
+//! - [`history`]: what the check-ins add up to: the /history chart and picture, streaks, and
+//!   the weekly summary; pure, no I/O.
 //! - [`model`]: the vocabulary: answers, levels, profile and day records, as strum enums.
 //! - [`store`]: the `Store` trait and its sled implementation.
 //! - [`clock`]: where "now" comes from, so tests control time.
@@ -24,6 +26,7 @@ pub mod clock;
 pub mod config;
 pub mod console;
 pub mod engine;
+pub mod history;
 pub mod model;
 pub mod script;
 pub mod store;

@@ -128,6 +128,7 @@ fn check_reports_a_broken_dialog_file_with_file_and_key() {
         "plan.toml",
         "messages.toml",
         "understand.toml",
+        "history.toml",
     ] {
         std::fs::copy(root.join(f), en.join(f)).unwrap();
     }

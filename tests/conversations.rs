@@ -436,8 +436,17 @@ fn history_export_help_and_cancel() {
     assert_eq!(h.plan_level(), Some(Level::Gentle), "{}", h.text());
     h.next_day(2);
     h.say("/history");
-    h.expect("Mon  2  ▅ 6  Gentle day");
-    h.expect("Tue  3  –");
+    h.expect("Mon  2  ██████░░░░ 6  gentle");
+    h.expect("Tue  3  – no check-in");
+    assert!(
+        h.last
+            .iter()
+            .any(|r| matches!(r, Reply::Photo { bytes, .. } if bytes.starts_with(b"\x89PNG"))),
+        "a picture follows the chart: {:?}",
+        h.text()
+    );
+    h.say("/history week");
+    h.expect("Check-ins: 1 of 7 days.");
     h.say("/history 500");
     h.expect("up to 365 days");
     h.say("/export");

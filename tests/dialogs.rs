@@ -46,6 +46,7 @@ fn the_dialog_files_on_disk_are_the_built_in_ones() {
     assert_eq!(disk.questions, built_in.questions);
     assert_eq!(disk.plan, built_in.plan);
     assert_eq!(disk.messages, built_in.messages);
+    assert_eq!(disk.history, built_in.history);
     Script::load(&dir).expect("the files on disk load");
 }
 
@@ -94,6 +95,25 @@ fn a_bad_time_zone_suggestion_is_named() {
     let e = broken(|s| s.questions = s.questions.replace("\"Asia/Tokyo\"", "\"Asia/Tokio\""));
     assert!(
         e.contains("time_zone.suggestions[6]") && e.contains("Asia/Tokio"),
+        "{e}"
+    );
+}
+
+#[test]
+fn history_wording_is_checked_against_levels_and_suggestions() {
+    let e = broken(|s| s.history = s.history.replace("gentle = \"gentle\"\n", ""));
+    assert!(
+        e.contains("history.toml") && e.contains("levels.gentle: missing"),
+        "{e}"
+    );
+    let e = broken(|s| s.history = s.history.replace("keep_going =", "keep_on ="));
+    assert!(
+        e.contains("suggestions.keep_on") && e.contains("unknown key"),
+        "{e}"
+    );
+    let e = broken(|s| s.history = s.history.replace("streak_none =", "streak_nope ="));
+    assert!(
+        e.contains("history.toml") && e.contains("streak_nope"),
         "{e}"
     );
 }

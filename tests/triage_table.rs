@@ -76,6 +76,8 @@ struct Past {
     episode_since: Option<i32>,
     /// That day's plan carried the "how to get cleared" note.
     clearance_note: bool,
+    /// The activities that day's plan offered (options, then core work).
+    offered: &'static [Activity],
 }
 
 /// A check-in `ago` days before today with its pain score and the level it got.
@@ -88,6 +90,7 @@ fn day(ago: i32, pain: u8, level: Level) -> Past {
         worse_activity: None,
         episode_since: None,
         clearance_note: false,
+        offered: &[],
     }
 }
 
@@ -128,6 +131,10 @@ impl Past {
             ..self
         }
     }
+    /// That day's plan offered these activities.
+    fn offered(self, offered: &'static [Activity]) -> Past {
+        Past { offered, ..self }
+    }
 
     fn record(&self) -> DayRecord {
         DayRecord {
@@ -140,7 +147,7 @@ impl Past {
             },
             level: self.level,
             episode_start: self.episode_since.map(ago),
-            suggested: Vec::new(),
+            suggested: self.offered.to_vec(),
             clearance_note: self.clearance_note,
             recorded_at: Timestamp::UNIX_EPOCH,
         }
@@ -180,6 +187,10 @@ struct Row {
     long_episode_note: bool,
     clearance_note: bool,
     build_up_note: bool,
+    /// Today's options in order, checked only when given.
+    options: Option<Vec<Activity>>,
+    /// The option put first because it went better, with its count of better days.
+    preferred: Option<(Activity, u32)>,
 }
 
 /// The defaults every row starts from: a cleared user without cancer history who usually
@@ -208,6 +219,8 @@ fn row() -> Row {
         long_episode_note: false,
         clearance_note: false,
         build_up_note: false,
+        options: None,
+        preferred: None,
     }
 }
 
@@ -893,6 +906,306 @@ fn rows() -> Vec<Row> {
             build_up_note: true,
             ..row()
         },
+        // ---- Preferred: an activity that went better three times comes first. A day "went
+        // better" when the next check-in said so; the plan of that day offered the activity.
+        Row {
+            what: "plans offering walking went better 3 times: walking first on a lighter day",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(9, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(8, 2, Lighter).went(Better),
+                day(7, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(6, 2, Lighter).went(Better),
+                day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Walking, Running]),
+            preferred: Some((Walking, 3)),
+            ..row()
+        },
+        Row {
+            what: "walking went better only twice: the usual order",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(7, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(6, 2, Lighter).went(Better),
+                day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Running, Walking]),
+            ..row()
+        },
+        Row {
+            what: "better said 28, 26 and 24 days ago: all within the 4 weeks, walking first",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(29, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(28, 2, Lighter).went(Better),
+                day(27, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(26, 2, Lighter).went(Better),
+                day(25, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(24, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Walking, Running]),
+            preferred: Some((Walking, 3)),
+            ..row()
+        },
+        Row {
+            what: "better said 29, 27 and 25 days ago: the oldest is too old, the usual order",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(30, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(29, 2, Lighter).went(Better),
+                day(28, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(27, 2, Lighter).went(Better),
+                day(26, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(25, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Running, Walking]),
+            ..row()
+        },
+        Row {
+            what: "today's answer counts: better today and after the plans of 5 and 3 days ago",
+            pain: Some(2),
+            yesterday: Some(Better),
+            usual: &[Running, Walking],
+            history: vec![
+                day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+                day(3, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(2, 2, Lighter).went(Better),
+                day(1, 2, Lighter).offered(&[Walking, CoreWork]),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Walking, Running]),
+            preferred: Some((Walking, 3)),
+            ..row()
+        },
+        Row {
+            what: "better twice and 'the same' once: only two better days, the usual order",
+            pain: Some(2),
+            yesterday: Some(Same),
+            usual: &[Running, Walking],
+            history: vec![
+                day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+                day(3, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(2, 2, Lighter).went(Better),
+                day(1, 2, Lighter).offered(&[Walking, CoreWork]),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Running, Walking]),
+            ..row()
+        },
+        Row {
+            what: "better 3 times, but one of those days had no check-in the day before",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(9, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(8, 2, Lighter).went(Better),
+                day(6, 2, Lighter).went(Better),
+                day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Running, Walking]),
+            ..row()
+        },
+        Row {
+            what: "running and walking were offered together before 3 better days: a tie, no change",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(7, 2, Lighter).offered(&[Running, Walking, CoreWork]),
+                day(6, 2, Lighter).went(Better),
+                day(5, 2, Lighter).offered(&[Running, Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+                day(3, 2, Lighter).offered(&[Running, Walking, CoreWork]),
+                day(2, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Running, Walking]),
+            ..row()
+        },
+        Row {
+            what: "better 3 times after active rest days (walks around the house): no credit",
+            pain: Some(2),
+            usual: &[Running, Walking],
+            history: vec![
+                day(9, 7, ActiveRest).offered(&[Walking]),
+                day(8, 2, Lighter).went(Better),
+                day(7, 7, ActiveRest).offered(&[Walking]),
+                day(6, 2, Lighter).went(Better),
+                day(5, 7, ActiveRest).offered(&[Walking]),
+                day(4, 2, Lighter).went(Better),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            options: Some(vec![Running, Walking]),
+            ..row()
+        },
+        Row {
+            what: "walking went better 3 times but made it worse 10 days ago: left out, not first",
+            pain: Some(2),
+            usual: &[Running, Cycling, Walking],
+            history: vec![
+                day(16, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(15, 2, Lighter).went(Better),
+                day(14, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(13, 2, Lighter).went(Better),
+                day(12, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(11, 2, Lighter).went(Better),
+                day(10, 2, Lighter).worse(Walking),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            left_out: vec![(Walking, 10)],
+            options: Some(vec![Running, Cycling]),
+            ..row()
+        },
+        Row {
+            what: "walking made it worse yesterday: a gentle day, and cycling (3 better days) is no gentle option",
+            pain: Some(2),
+            usual: &[Running, Cycling, Walking],
+            history: vec![
+                day(9, 2, Lighter).offered(&[Walking, Cycling, CoreWork]),
+                day(8, 2, Lighter).went(Better),
+                day(7, 2, Lighter).offered(&[Walking, Cycling, CoreWork]),
+                day(6, 2, Lighter).went(Better),
+                day(5, 2, Lighter).offered(&[Walking, Cycling, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+                day(3, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(2, 2, Lighter).went(Better),
+                day(1, 2, Lighter).worse(Walking),
+            ],
+            level: Gentle,
+            reasons: vec![worse_reported(1)],
+            left_out: vec![(Walking, 1)],
+            options: Some(vec![AquaticExercise, LightStretching, BeginnersYoga]),
+            ..row()
+        },
+        Row {
+            what: "cycling went better 3 times, walking 4 but made it worse 5 days ago: cycling first",
+            pain: Some(2),
+            usual: &[Running, Cycling, Walking],
+            history: vec![
+                day(13, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(12, 2, Lighter).went(Better),
+                day(11, 2, Lighter).offered(&[Walking, Cycling, CoreWork]),
+                day(10, 2, Lighter).went(Better),
+                day(9, 2, Lighter).offered(&[Walking, Cycling, CoreWork]),
+                day(8, 2, Lighter).went(Better),
+                day(7, 2, Lighter).offered(&[Walking, Cycling, CoreWork]),
+                day(6, 2, Lighter)
+                    .went(Better)
+                    .offered(&[Walking, CoreWork]),
+                day(5, 2, Lighter).worse(Walking),
+            ],
+            level: Lighter,
+            reasons: vec![pain(2)],
+            left_out: vec![(Walking, 5)],
+            options: Some(vec![Cycling, Running]),
+            preferred: Some((Cycling, 3)),
+            ..row()
+        },
+        Row {
+            what: "gentle day: aquatic exercise went better 3 times, first before beginners' yoga",
+            pain: Some(5),
+            usual: &[YogaPilates],
+            history: vec![
+                day(7, 5, Gentle).offered(&[AquaticExercise, CoreWork]),
+                day(6, 5, Gentle).went(Better),
+                day(5, 5, Gentle).offered(&[AquaticExercise, CoreWork]),
+                day(4, 5, Gentle).went(Better),
+                day(3, 5, Gentle).offered(&[AquaticExercise, CoreWork]),
+                day(2, 5, Gentle).went(Better),
+            ],
+            level: Gentle,
+            reasons: vec![pain(5)],
+            options: Some(vec![
+                AquaticExercise,
+                BeginnersYoga,
+                Walking,
+                LightStretching,
+            ]),
+            preferred: Some((AquaticExercise, 3)),
+            ..row()
+        },
+        Row {
+            what: "not cleared, capped at gentle: light stretching went better 3 times, first",
+            pain: Some(2),
+            cleared: NotYet,
+            usual: &[Walking],
+            history: vec![
+                day(7, 2, Gentle).offered(&[LightStretching, CoreWork]),
+                day(6, 2, Gentle).went(Better),
+                day(5, 2, Gentle).offered(&[LightStretching, CoreWork]),
+                day(4, 2, Gentle).went(Better),
+                day(3, 2, Gentle).offered(&[LightStretching, CoreWork]),
+                day(2, 2, Gentle).went(Better),
+            ],
+            level: Gentle,
+            reasons: vec![pain(2), not_cleared(NotYet)],
+            clearance_note: true,
+            options: Some(vec![
+                LightStretching,
+                Walking,
+                AquaticExercise,
+                BeginnersYoga,
+            ]),
+            preferred: Some((LightStretching, 3)),
+            ..row()
+        },
+        Row {
+            what: "usual day: cycling went better 3 times, first of the usual routine",
+            pain: Some(0),
+            usual: &[Running, Cycling],
+            history: vec![
+                day(7, 0, Usual).offered(&[Cycling, CoreWork]),
+                day(6, 0, Usual).went(Better),
+                day(5, 0, Usual).offered(&[Cycling, CoreWork]),
+                day(4, 0, Usual).went(Better),
+                day(3, 0, Usual).offered(&[Cycling, CoreWork]),
+                day(2, 0, Usual).went(Better),
+            ],
+            level: Usual,
+            options: Some(vec![Cycling, Running]),
+            preferred: Some((Cycling, 3)),
+            ..row()
+        },
+        Row {
+            what: "active rest today (pain 8): nothing to choose from, nothing preferred",
+            pain: Some(8),
+            usual: &[Running, Walking],
+            history: vec![
+                day(7, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(6, 2, Lighter).went(Better),
+                day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(4, 2, Lighter).went(Better),
+                day(3, 2, Lighter).offered(&[Walking, CoreWork]),
+                day(2, 2, Lighter).went(Better),
+            ],
+            level: ActiveRest,
+            reasons: vec![pain(8)],
+            ..row()
+        },
     ]
 }
 
@@ -933,6 +1246,14 @@ fn plan_of(row: &Row) -> Plan {
         &history,
         TODAY,
     )
+}
+
+/// The activities of today's session options, in order (none when there is no session).
+fn option_activities(plan: &Plan) -> Vec<Activity> {
+    match &plan.todo {
+        Todo::Session { options, .. } => options.iter().map(|i| i.activity).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// What TRIAGE.md fixes for every plan of a level, whatever decided it: the kind of todo,
@@ -1052,6 +1373,22 @@ fn triage_table() {
         ] {
             check(name, got == want, got.to_string(), want.to_string());
         }
+        if let Some(options) = &row.options {
+            let got = option_activities(&plan);
+            check(
+                "options",
+                &got == options,
+                format!("{got:?}"),
+                format!("{options:?}"),
+            );
+        }
+        let preferred = plan.preferred.map(|p| (p.activity, p.times));
+        check(
+            "preferred",
+            preferred == row.preferred,
+            format!("{preferred:?}"),
+            format!("{:?}", row.preferred),
+        );
         if !problems.is_empty() {
             failures.push(format!("{}:\n    {}", row.what, problems.join("\n    ")));
         }
@@ -1290,6 +1627,34 @@ fn usual_day_without_usual_activities_is_a_30_minute_walk() {
             activity: Walking,
             reported: ago(3)
         }]
+    );
+}
+
+#[test]
+fn the_plan_says_why_an_option_comes_first() {
+    let history = [
+        day(5, 2, Lighter).offered(&[Walking, CoreWork]),
+        day(4, 2, Lighter).went(Better),
+        day(3, 2, Lighter).offered(&[Walking, CoreWork]),
+        day(2, 2, Lighter).went(Better),
+        day(1, 2, Lighter).offered(&[Walking, CoreWork]),
+    ];
+    let checkin = CheckIn {
+        yesterday: Some(Better),
+        ..rated(2)
+    };
+    let plan = plan_for(&profile(Yes, false, &[Running, Walking]), checkin, &history);
+    let script = backcheck::script::Script::embedded().expect("dialogs load");
+    let text = backcheck::script::render::render_plan(&script.plan, &plan, TODAY);
+    let walking = text.find("• Walking, 30 min").expect("walking is listed");
+    let running = text.find("• Running, 30 min").expect("running is listed");
+    assert!(walking < running, "{text}");
+    assert!(
+        text.contains(
+            "I put walking first: 3 times in the last 4 weeks, your back felt better the day \
+             after a plan that included it."
+        ),
+        "{text}"
     );
 }
 
@@ -1558,6 +1923,21 @@ mod properties {
     ];
     const LEVELS: [Level; 6] = [Emergency, SeeDoctor, ActiveRest, Gentle, Lighter, Usual];
     const OUTCOMES: [Outcome; 4] = [Better, Same, Worse, NoExercise];
+    /// What earlier plans offered: nothing, gentle options, usual activities, or a mix.
+    const OFFERS: [&[Activity]; 6] = [
+        &[],
+        &[Walking, CoreWork],
+        &[
+            Walking,
+            AquaticExercise,
+            LightStretching,
+            BeginnersYoga,
+            CoreWork,
+        ],
+        &[Running, Cycling, CoreWork],
+        &[Cycling, Walking, CoreWork],
+        &[AquaticExercise, CoreWork],
+    ];
 
     fn outcome() -> impl Strategy<Value = Option<Outcome>> {
         proptest::option::of(select(&OUTCOMES[..]))
@@ -1598,23 +1978,78 @@ mod properties {
             proptest::option::of(select(&ALL_ACTIVITIES[..])),
             proptest::option::of(0i32..=80),
             any::<bool>(),
+            select(&OFFERS[..]),
         );
         btree_map(1i32..=60, record, 0..12).prop_map(|days| {
             days.into_iter()
-                .map(|(n, (pain, level, yesterday, worse, since, note))| {
+                .map(
+                    |(n, (pain, level, yesterday, worse, since, note, offered))| {
+                        Past {
+                            ago: n,
+                            pain,
+                            level,
+                            yesterday,
+                            worse_activity: worse,
+                            episode_since: since.map(|s| s.max(n)),
+                            clearance_note: note,
+                            offered,
+                        }
+                        .record()
+                    },
+                )
+                .collect()
+        })
+    }
+
+    /// Up to 30 earlier check-ins in the last 30 days, mostly sessions followed by "better",
+    /// so that activities often gather the three better days that put them first.
+    fn dense_history() -> impl Strategy<Value = Vec<DayRecord>> {
+        let record = (
+            0u8..=6,
+            select(&[Gentle, Lighter, Usual, ActiveRest][..]),
+            prop_oneof![3 => Just(Some(Better)), 1 => outcome()],
+            proptest::option::of(select(&ALL_ACTIVITIES[..])),
+            select(&OFFERS[..]),
+        );
+        btree_map(1i32..=30, record, 15..30).prop_map(|days| {
+            days.into_iter()
+                .map(|(n, (pain, level, yesterday, worse, offered))| {
                     Past {
                         ago: n,
-                        pain,
+                        pain: Some(pain),
                         level,
                         yesterday,
                         worse_activity: worse,
-                        episode_since: since.map(|s| s.max(n)),
-                        clearance_note: note,
+                        episode_since: None,
+                        clearance_note: false,
+                        offered,
                     }
                     .record()
                 })
                 .collect()
         })
+    }
+
+    /// The better days of `activity`, counted straight from the rule as the table states it:
+    /// a "better" answer today or in the last 28 days, after a Gentle, Lighter or Usual plan
+    /// the day before that offered the activity.
+    fn better_days(history: &[DayRecord], today: &CheckIn, activity: Activity) -> u32 {
+        let earlier = history
+            .iter()
+            .filter(|d| d.date >= ago(28) && d.date < TODAY)
+            .map(|d| (d.date, &d.checkin));
+        let offered_the_day_before = |date: Date| {
+            history.iter().any(|p| {
+                date.yesterday().ok() == Some(p.date)
+                    && matches!(p.level, Gentle | Lighter | Usual)
+                    && p.suggested.contains(&activity)
+            })
+        };
+        let count = earlier
+            .chain([(TODAY, today)])
+            .filter(|(date, c)| c.yesterday == Some(Better) && offered_the_day_before(*date))
+            .count();
+        u32::try_from(count).unwrap_or(u32::MAX)
     }
 
     fn a_profile() -> impl Strategy<Value = Profile> {
@@ -1675,6 +2110,33 @@ mod properties {
             }
             for left in &plan.left_out {
                 prop_assert!(reported.contains(&left.activity));
+            }
+        }
+
+        #[test]
+        fn a_preferred_option_comes_first_and_has_the_most_better_days(
+            p in a_profile(), today in checkin(), history in dense_history()
+        ) {
+            let plan = triage(&p, &today, &history, TODAY);
+            let options = option_activities(&plan);
+            let days: Vec<u32> = options
+                .iter()
+                .map(|a| better_days(&history, &today, *a))
+                .collect();
+            match plan.preferred {
+                Some(preferred) => {
+                    prop_assert!(matches!(plan.level, Gentle | Lighter | Usual));
+                    prop_assert_eq!(options.first(), Some(&preferred.activity));
+                    prop_assert!(preferred.times >= 3);
+                    prop_assert_eq!(days.first(), Some(&preferred.times));
+                    prop_assert!(days[1..].iter().all(|d| *d < preferred.times), "{days:?}");
+                }
+                None if options.len() >= 2 => {
+                    let most = days.iter().copied().max().unwrap_or(0);
+                    let leaders = days.iter().filter(|d| **d == most).count();
+                    prop_assert!(most < 3 || leaders > 1, "{options:?} {days:?}");
+                }
+                None => {}
             }
         }
 

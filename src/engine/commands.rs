@@ -1,11 +1,12 @@
 //! The slash commands, the same in every transport, and the answers that are not questions:
 //! today's plan, history, export, forget, cancel, help.
 
-use jiff::ToSpan;
+use jiff::civil::Date;
 use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::state::Flow;
 use super::{Reply, Turn};
+use crate::history;
 use crate::model::Question;
 use crate::script::{Text, fill};
 use crate::store::StoreError;
@@ -34,12 +35,42 @@ impl Command {
     }
 }
 
-/// Days /history shows by default, and the most it will show.
-const HISTORY_DEFAULT: i64 = 14;
-const HISTORY_MAX: i64 = 365;
+/// Days /history shows by default, the picture's default span, and the most either shows.
+const HISTORY_DEFAULT: u16 = 14;
+const PICTURE_DEFAULT: u16 = 30;
+const HISTORY_MAX: u16 = 365;
 
-/// Bars for a pain score of 0 to 10.
-const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// What /history was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HistoryView {
+    /// The text chart of `text` days and the picture of `picture` days.
+    Days { text: u16, picture: u16 },
+    /// The weekly summary.
+    Week,
+}
+
+impl HistoryView {
+    /// "" (14 days of text, a 30-day picture), "90" (both 90 days) or "week"; None for
+    /// anything else, including spans outside 1..=365.
+    fn parse(args: &str) -> Option<HistoryView> {
+        if args.is_empty() {
+            return Some(HistoryView::Days {
+                text: HISTORY_DEFAULT,
+                picture: PICTURE_DEFAULT,
+            });
+        }
+        if args.eq_ignore_ascii_case("week") {
+            return Some(HistoryView::Week);
+        }
+        let days = args.parse::<u16>().ok()?;
+        (1..=HISTORY_MAX)
+            .contains(&days)
+            .then_some(HistoryView::Days {
+                text: days,
+                picture: days,
+            })
+    }
+}
 
 impl Turn<'_> {
     /// Typed "/name args" (a "@botname" suffix, as Telegram groups add, is ignored).
@@ -165,53 +196,43 @@ impl Turn<'_> {
         Ok(())
     }
 
-    /// /history [days]: one line a day, gaps for missed days.
+    /// /history [days | week]: the text chart and the picture, or the weekly summary.
     fn history_text(&mut self, args: &str) -> Result<(), StoreError> {
-        let days = if args.is_empty() {
-            Some(HISTORY_DEFAULT)
-        } else {
-            args.parse::<i64>()
-                .ok()
-                .filter(|d| (1..=HISTORY_MAX).contains(d))
-        };
-        let Some(days) = days else {
+        let Some(view) = HistoryView::parse(args) else {
             self.say(Text::HistoryUsage);
             return Ok(());
         };
         let today = self.today();
-        let from = today.checked_sub((days - 1).days()).unwrap_or(today);
-        let records = self.store().days(self.user, from, today)?;
+        // All of history: the best streak looks back to the first check-in.
+        let records = self.store().days(self.user, Date::MIN, today)?;
         if records.is_empty() {
             self.say(Text::HistoryEmpty);
             return Ok(());
         }
         let s = self.script;
-        let mut lines = vec![fill(
-            s.text(Text::HistoryHeader),
-            &[("days", &days.to_string())],
-        )];
-        let mut next = records.iter().peekable();
-        for day in from.series(1.day()).take_while(|d| *d <= today) {
-            let date = format!("{} {:>2}", short_weekday(s, day), day.day());
-            match next.next_if(|r| r.date == day) {
-                Some(r) => {
-                    let (bar, pain) = match r.checkin.pain {
-                        Some(p) => (bar(p).to_string(), p.to_string()),
-                        None => (" ".to_string(), "?".to_string()),
-                    };
-                    let level = s.plan.heading(r.level);
-                    let vars = [
-                        ("date", date.as_str()),
-                        ("bar", &bar),
-                        ("pain", &pain),
-                        ("level", level),
-                    ];
-                    lines.push(fill(s.text(Text::HistoryLine), &vars));
+        match view {
+            HistoryView::Week => {
+                let week = history::weekly_summary(&records, today);
+                self.replies
+                    .push(Reply::text(history::summary::render(&week, s)));
+            }
+            HistoryView::Days { text, picture } => {
+                let chart = history::text_chart(&records, today, text);
+                self.replies
+                    .push(Reply::text(history::chart::render(&chart, s)));
+                let series = history::pain_series(&records, today, picture);
+                let labels = history::png::Labels::from_script(s, series.days.len());
+                match history::render_png(&series, &labels) {
+                    Ok(bytes) => {
+                        let days = series.days.len().to_string();
+                        let caption = fill(&s.history.picture.caption, &[("days", &days)]);
+                        self.replies.push(Reply::Photo { caption, bytes });
+                    }
+                    // The chart above already says it all; a missing picture is no failure.
+                    Err(e) => tracing::warn!(error = %e, "history picture not sent"),
                 }
-                None => lines.push(fill(s.text(Text::HistoryMissed), &[("date", &date)])),
             }
         }
-        self.replies.push(Reply::text(lines.join("\n")));
         Ok(())
     }
 
@@ -227,23 +248,4 @@ impl Turn<'_> {
         });
         Ok(())
     }
-}
-
-/// A bar for a pain score of 0 to 10.
-fn bar(pain: u8) -> char {
-    let i = usize::from(pain.min(10)) * (BARS.len() - 1) / 10;
-    BARS[i]
-}
-
-/// "Mon" for Monday: the first three letters of the dialog's weekday name.
-fn short_weekday(s: &crate::script::Script, day: jiff::civil::Date) -> String {
-    let idx = day.weekday().to_monday_zero_offset() as usize;
-    let name = s
-        .plan
-        .dates
-        .weekdays
-        .get(idx)
-        .map(String::as_str)
-        .unwrap_or("");
-    name.chars().take(3).collect()
 }

@@ -5,8 +5,10 @@
 //! - `questions.toml`: each `Question`'s prompt, re-ask hint and options;
 //! - `plan.toml`: headings, reasons and every sentence of a plan (rendered by `render`);
 //! - `messages.toml`: everything else the bot says, keyed by `Text`;
-//! - `understand.toml`: the words the bot understands in free text (see `understand`).
+//! - `understand.toml`: the words the bot understands in free text (see `understand`);
+//! - `history.toml`: /history's chart and picture, and the weekly summary (see `history`).
 
+mod history;
 mod keyed;
 mod messages;
 mod plan;
@@ -15,6 +17,7 @@ pub mod render;
 
 use std::path::Path;
 
+pub use history::HistoryTexts;
 pub use messages::Text;
 pub use plan::PlanTexts;
 pub use questions::{OptionDef, QuestionDef};
@@ -51,10 +54,11 @@ pub struct Sources {
     pub plan: String,
     pub messages: String,
     pub understand: String,
+    pub history: String,
 }
 
 /// The English dialogs compiled into the binary, so `backcheck` works from any folder.
-pub const EMBEDDED_EN: [(&str, &str); 4] = [
+pub const EMBEDDED_EN: [(&str, &str); 5] = [
     (
         "questions.toml",
         include_str!("../../dialogs/en/questions.toml"),
@@ -68,10 +72,14 @@ pub const EMBEDDED_EN: [(&str, &str); 4] = [
         "understand.toml",
         include_str!("../../dialogs/en/understand.toml"),
     ),
+    (
+        "history.toml",
+        include_str!("../../dialogs/en/history.toml"),
+    ),
 ];
 
 impl Sources {
-    /// Reads the four dialog files from `dir`.
+    /// Reads the five dialog files from `dir`.
     pub fn read(dir: &Path) -> Result<Sources, DialogError> {
         let read = |name: &str| {
             let path = dir.join(name);
@@ -89,18 +97,26 @@ impl Sources {
             plan: read("plan.toml")?,
             messages: read("messages.toml")?,
             understand: read("understand.toml")?,
+            history: read("history.toml")?,
         })
     }
 
     /// The English dialogs compiled into the binary.
     pub fn embedded() -> Sources {
-        let [(_, questions), (_, plan), (_, messages), (_, understand)] = EMBEDDED_EN;
+        let [
+            (_, questions),
+            (_, plan),
+            (_, messages),
+            (_, understand),
+            (_, history),
+        ] = EMBEDDED_EN;
         Sources {
             dir: "dialogs/en (built in)".to_string(),
             questions: questions.to_string(),
             plan: plan.to_string(),
             messages: messages.to_string(),
             understand: understand.to_string(),
+            history: history.to_string(),
         }
     }
 }
@@ -112,6 +128,7 @@ pub struct Script {
     pub plan: PlanTexts,
     messages: std::collections::BTreeMap<Text, String>,
     pub understand: Understanding,
+    pub history: HistoryTexts,
 }
 
 impl Script {
@@ -123,6 +140,7 @@ impl Script {
             plan: plan::parse(&src.plan, &file("plan.toml"))?,
             messages: messages::parse(&src.messages, &file("messages.toml"))?,
             understand: Understanding::from_toml(&src.understand, &file("understand.toml"))?,
+            history: history::parse(&src.history, &file("history.toml"))?,
         })
     }
 

@@ -199,6 +199,13 @@ pub fn render_plan(t: &PlanTexts, plan: &Plan, today: Date) -> String {
             &[("activity", &name), ("when", &when)],
         ));
     }
+    if let Some(p) = plan.preferred {
+        let name = t.activity(p.activity).to_lowercase();
+        parts.push(fill(
+            &t.notes.preferred,
+            &[("activity", &name), ("times", &p.times.to_string())],
+        ));
+    }
     let n = &t.notes;
     let notes = [
         (plan.long_episode_note, &n.long_episode),

@@ -23,6 +23,49 @@ pub(super) fn days_before(date: Date, days: i32) -> Date {
         .unwrap_or(Date::MIN)
 }
 
+/// How many days back (besides today) "went better" reports count for the preferred option.
+const BETTER_DAYS: i32 = 28;
+
+/// The levels whose plan is a session to choose from: only their options can earn a credit.
+fn offers_session(level: Level) -> bool {
+    matches!(level, Level::Gentle | Level::Lighter | Level::Usual)
+}
+
+/// "Went better" credits, the rule of the module docs of `triage`: every report (a check-in
+/// date and its answers) that said yesterday went better gives one credit to each activity
+/// the session of the day before offered, core work excepted. `plan_on` finds the record of
+/// a date. A date reported twice counts once (the later report in `reports` wins).
+pub fn better_credits<'a>(
+    reports: impl IntoIterator<Item = (Date, &'a CheckIn)>,
+    plan_on: impl Fn(Date) -> Option<&'a DayRecord>,
+) -> BTreeMap<Activity, u32> {
+    let by_date: BTreeMap<Date, &CheckIn> = reports.into_iter().collect();
+    let mut credits = BTreeMap::new();
+    for (date, checkin) in by_date {
+        if checkin.yesterday != Some(Outcome::Better) {
+            continue;
+        }
+        let Some(plan) = date.yesterday().ok().and_then(&plan_on) else {
+            continue;
+        };
+        if !offers_session(plan.level) {
+            continue;
+        }
+        let mut offered: Vec<Activity> = plan
+            .suggested
+            .iter()
+            .copied()
+            .filter(|a| *a != Activity::CoreWork)
+            .collect();
+        offered.sort();
+        offered.dedup();
+        for activity in offered {
+            *credits.entry(activity).or_insert(0) += 1;
+        }
+    }
+    credits
+}
+
 /// True when this check-in reported that yesterday's activity made the pain worse.
 fn reported_worse(checkin: &CheckIn) -> bool {
     checkin.yesterday == Some(Outcome::Worse)
@@ -168,6 +211,17 @@ impl<'a> History<'a> {
         }
         reports
     }
+
+    /// The "went better" credits of today's report and the reports of the last 28 days.
+    pub(super) fn better_credits(&self, today: &CheckIn) -> BTreeMap<Activity, u32> {
+        let reports = self
+            .aged(1..=BETTER_DAYS)
+            .map(|d| (d.date, &d.checkin))
+            .chain([(self.date, today)]);
+        // Days are sorted by date then completion time: the last of a date is its latest.
+        let plan_on = |date: Date| self.days.iter().rev().find(|d| d.date == date).copied();
+        better_credits(reports, plan_on)
+    }
 }
 
 #[cfg(test)]
@@ -192,6 +246,34 @@ mod tests {
             clearance_note: false,
             recorded_at: Timestamp::UNIX_EPOCH,
         }
+    }
+
+    #[test]
+    fn better_credits_skip_core_work_repeats_and_non_sessions() {
+        let mut plan = rec(2, Some(2), None);
+        plan.level = Level::Lighter;
+        plan.suggested = vec![Activity::Walking, Activity::Walking, Activity::CoreWork];
+        let mut rest = rec(4, Some(8), None);
+        rest.level = Level::ActiveRest;
+        rest.suggested = vec![Activity::Walking];
+        let better = CheckIn {
+            yesterday: Some(Outcome::Better),
+            ..CheckIn::default()
+        };
+        let records = [rest.clone(), plan.clone()];
+        let plan_on = |date: Date| records.iter().find(|d| d.date == date);
+        // After the lighter plan: walking once, however often it was listed; no core work.
+        // After the active rest day: nothing. The report of 1 day ago is given twice.
+        let reports = [
+            (days_before(TODAY, 3), &better),
+            (days_before(TODAY, 1), &better),
+            (days_before(TODAY, 1), &better),
+        ];
+        let credits = better_credits(reports, plan_on);
+        assert_eq!(
+            credits.into_iter().collect::<Vec<_>>(),
+            [(Activity::Walking, 1)]
+        );
     }
 
     #[test]

@@ -3,6 +3,18 @@
 //!
 //! The plan is structured data (a level, the reasons that decided it, what to do, what to
 //! avoid, which notes apply); wording lives in dialogs/ and is applied by `script::render`.
+//!
+//! Learning from history ("learn your own limits"):
+//! - an activity reported as making the pain worse is left out for 14 days (`LeftOut`);
+//! - an activity that went better three times is offered first (`Preferred`). A check-in
+//!   whose "how did yesterday go?" answer is Better earns one *credit* for every activity the
+//!   plan of the day before offered, when that plan was a session (Gentle, Lighter or Usual;
+//!   not ActiveRest's walks around the house) and the day before has a check-in. Core support
+//!   work goes with every session, so it earns nothing. Credits count over the check-ins of
+//!   today and the 28 days before. On a Gentle, Lighter or Usual day with two or more options,
+//!   the option with the most credits moves to the front when it has at least 3 and strictly
+//!   more than every other option (a tie says nothing about which one helped); an activity
+//!   left out as "made it worse" is not among the options, so it is never preferred.
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -13,6 +25,7 @@ mod history;
 mod rules;
 mod sessions;
 
+pub use history::better_credits;
 pub use rules::{episode_start, plan_yesterday, triage};
 
 /// Why the plan came out at its level. Each reason names the answer or history fact that
@@ -126,6 +139,15 @@ pub struct LeftOut {
     pub reported: Date,
 }
 
+/// An option moved to the front of today's session because the days after plans that offered
+/// it went better (see the module documentation for the exact rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preferred {
+    pub activity: Activity,
+    /// Its "went better" credits over today and the 28 days before (3 or more).
+    pub times: u32,
+}
+
 /// Today's plan. Rendering adds the heading, the stop rule and the self-management reminder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
@@ -142,6 +164,10 @@ pub struct Plan {
     /// If pain increases while exercising, stop, and keep the next days lighter.
     pub stop_rule: bool,
     pub left_out: Vec<LeftOut>,
+    /// The option put first because it went better three times or more (None: no such option,
+    /// or fewer than two options to order).
+    #[serde(default)]
+    pub preferred: Option<Preferred>,
     /// Episode over 6 weeks: walking alone is not a long-term fix; see a physiotherapist.
     pub long_episode_note: bool,
     /// Not cleared: how to get cleared (at most once a week).

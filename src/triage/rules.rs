@@ -17,7 +17,8 @@ pub fn triage(profile: &Profile, today: &CheckIn, history: &[DayRecord], date: D
     let facts = Facts::gather(today, &history, date);
     let (level, reasons) = decide(profile, today, &history, &facts);
 
-    let (todo, left_out) = todo_for(level, profile, &history.made_worse(today));
+    let made_worse = history.made_worse(today);
+    let session = todo_for(level, profile, &made_worse, &history.better_credits(today));
     let urgency = (level == Level::SeeDoctor).then(|| {
         if facts.flags.iter().any(|f| f.needs_doctor_today()) {
             Urgency::Today
@@ -33,11 +34,12 @@ pub fn triage(profile: &Profile, today: &CheckIn, history: &[DayRecord], date: D
         level,
         reasons,
         urgency,
-        todo,
+        todo: session.todo,
         avoid: avoid_list(level),
         home_therapies: self_care,
         stop_rule: exercising,
-        left_out,
+        left_out: session.left_out,
+        preferred: session.preferred,
         long_episode_note: facts.long_episode() && level != Level::Emergency,
         clearance_note: exercising
             && profile.cleared != Cleared::Yes

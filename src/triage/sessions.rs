@@ -1,12 +1,13 @@
 //! What to do today once the level is known: the activities of a Gentle, Lighter or Usual
 //! session with their durations, chosen from the user's usual activities where the level
-//! allows, and never one that the user reported made the pain worse in the last 14 days.
+//! allows, and never one that the user reported made the pain worse in the last 14 days; an
+//! option that went better three times comes first.
 
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::{Intensity, Item, LeftOut, Todo};
+use super::{Intensity, Item, LeftOut, Preferred, Todo};
 use crate::model::{Activity, Level, Profile};
 
 /// The Gentle day's menu from TRIAGE.md, in its listed order: (activity, min, max minutes).
@@ -25,6 +26,9 @@ const FALLBACK_WALK_MINUTES: u16 = 30;
 
 /// A Lighter session is about half the usual length, but never shorter than this.
 const LIGHTER_MIN_MINUTES: u16 = 10;
+
+/// "Went better" credits an option needs before it is put first.
+const PREFER_AFTER: u32 = 3;
 
 /// Builds an item; a single figure is a range with `min == max`.
 fn item(activity: Activity, min_minutes: u16, max_minutes: u16, intensity: Intensity) -> Item {
@@ -115,23 +119,53 @@ fn core_work(picker: &mut Picker<'_>, intensity: Intensity) -> Vec<Item> {
     )])
 }
 
-/// Today's todo for `level`, and the suggestions left out because they made the pain worse.
+/// Moves the option with the most "went better" credits to the front, when it has at least 3
+/// and strictly more than every other option: a tie cannot tell which one helped, and a
+/// single option has nothing to go before. The other options keep their order.
+fn prefer(options: &mut Vec<Item>, helped: &BTreeMap<Activity, u32>) -> Option<Preferred> {
+    let times = |i: &Item| helped.get(&i.activity).copied().unwrap_or(0);
+    let best = options.iter().map(times).max()?;
+    let leaders = options.iter().filter(|i| times(i) == best).count();
+    if options.len() < 2 || best < PREFER_AFTER || leaders != 1 {
+        return None;
+    }
+    let at = options.iter().position(|i| times(i) == best)?;
+    let item = options.remove(at);
+    options.insert(0, item);
+    Some(Preferred {
+        activity: item.activity,
+        times: best,
+    })
+}
+
+/// What to do today: the todo for `level`, the suggestions left out because they made the
+/// pain worse, and the option put first because it went better (`helped`: credits).
+pub(super) struct Today {
+    pub todo: Todo,
+    pub left_out: Vec<LeftOut>,
+    pub preferred: Option<Preferred>,
+}
+
+/// Today's todo for `level`, from the profile and what history says made it worse or better.
 pub(super) fn todo_for(
     level: Level,
     profile: &Profile,
     made_worse: &BTreeMap<Activity, Date>,
-) -> (Todo, Vec<LeftOut>) {
+    helped: &BTreeMap<Activity, u32>,
+) -> Today {
     let mut picker = Picker {
         excluded: made_worse,
         left_out: BTreeMap::new(),
     };
     let usual = usual_activities(profile);
+    let mut preferred = None;
     let todo = match level {
         Level::Emergency => Todo::Nothing,
         Level::SeeDoctor => Todo::EverydayMovement,
         Level::ActiveRest => Todo::ActiveRest,
         Level::Gentle => {
-            let options = gentle_options(&mut picker, &usual);
+            let mut options = gentle_options(&mut picker, &usual);
+            preferred = prefer(&mut options, helped);
             let with = core_work(&mut picker, Intensity::Easy);
             Todo::Session { options, with }
         }
@@ -144,6 +178,7 @@ pub(super) fn todo_for(
             if options.is_empty() {
                 options = gentle_options(&mut picker, &usual);
             }
+            preferred = prefer(&mut options, helped);
             let with = core_work(&mut picker, Intensity::Lower);
             Todo::Session { options, with }
         }
@@ -157,9 +192,14 @@ pub(super) fn todo_for(
                 let walk = FALLBACK_WALK_MINUTES;
                 options = picker.keep([item(Activity::Walking, walk, walk, Intensity::Usual)]);
             }
+            preferred = prefer(&mut options, helped);
             let with = core_work(&mut picker, Intensity::Usual);
             Todo::Session { options, with }
         }
     };
-    (todo, picker.into_left_out())
+    Today {
+        todo,
+        left_out: picker.into_left_out(),
+        preferred,
+    }
 }
