@@ -578,6 +578,7 @@ fn the_history_command_sends_the_chart_then_the_picture() {
         cancer_history: false,
         time_zone: "Europe/Berlin".to_string(),
         reminder: None,
+        blocked: false,
     };
     for record in good_week() {
         let change = Change {
