@@ -1,17 +1,24 @@
 //! The sled implementation of `Store`: one tree per kind of record, keys from `keys`, values
-//! from `records`, and sled's multi-tree transactions so that one `Change` lands whole.
+//! from `records`, and sled's multi-tree transactions so that one `Change` lands whole. The
+//! reminder index ("due") holds one empty-valued key per scheduled reminder; it always
+//! changes in the same transaction as the "reminders" record that names it.
 
 use std::fmt::Display;
 use std::io;
 use std::path::Path;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
 use sled::{Batch, IVec, Tree};
 
-use super::keys::{day_key, user_key};
+use super::keys::{
+    DAY_KEY_LEN, DUE_KEY_LEN, day_key, due_key, floor_second, parse_due_key, user_key,
+};
 use super::records::{Record, decode, encode};
-use super::{Change, Store, StoreError, UserData, UserId};
+use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
 
@@ -21,6 +28,12 @@ const PROFILES: &str = "profiles";
 const STATES: &str = "states";
 /// Tree of completed check-ins, keyed by user id ++ local date.
 const DAYS: &str = "days";
+/// Tree of reminder states, keyed by user id.
+const REMINDERS: &str = "reminders";
+/// The reminder index: due second ++ user id, empty values.
+const DUE: &str = "due";
+/// Every tree this module writes; `forget` sweeps any other tree by user prefix.
+const KNOWN: [&str; 5] = [PROFILES, STATES, DAYS, REMINDERS, DUE];
 
 /// A `Store` on an embedded sled database.
 pub struct SledStore {
@@ -28,6 +41,8 @@ pub struct SledStore {
     profiles: Tree,
     states: Tree,
     days: Tree,
+    reminders: Tree,
+    due: Tree,
 }
 
 impl SledStore {
@@ -60,6 +75,8 @@ impl SledStore {
             profiles: db.open_tree(PROFILES)?,
             states: db.open_tree(STATES)?,
             days: db.open_tree(DAYS)?,
+            reminders: db.open_tree(REMINDERS)?,
+            due: db.open_tree(DUE)?,
             db,
         })
     }
@@ -67,6 +84,33 @@ impl SledStore {
     /// How many users have a profile (for start-up logs and statistics).
     pub fn user_count(&self) -> usize {
         self.profiles.len()
+    }
+
+    /// Writes profiles and reminder states (with their index entries) in plain batches, one
+    /// per tree, without a transaction: for filling a benchmark database with a million users
+    /// in seconds instead of minutes. Not atomic; not part of the API.
+    #[doc(hidden)]
+    pub fn bulk_load_reminders(
+        &self,
+        users: &[(UserId, &Profile, &ReminderState)],
+    ) -> Result<(), StoreError> {
+        let (mut profiles, mut reminders, mut due) =
+            (Batch::default(), Batch::default(), Batch::default());
+        for &(user, profile, state) in users {
+            let key = user_key(user);
+            if let Some(old) = self.reminder(user)?.and_then(|r| r.next_due) {
+                due.remove(&due_key(old, user)[..]);
+            }
+            profiles.insert(&key[..], encode(profile)?);
+            reminders.insert(&key[..], encode(state)?);
+            if let Some(next) = state.next_due {
+                due.insert(&due_key(next, user)[..], IVec::default());
+            }
+        }
+        self.profiles.apply_batch(profiles)?;
+        self.reminders.apply_batch(reminders)?;
+        self.due.apply_batch(due)?;
+        Ok(())
     }
 
     /// The underlying database, so tests can plant raw bytes; not part of the API.
@@ -126,8 +170,48 @@ fn keys_with_prefix(tree: &Tree, prefix: &[u8]) -> Result<Vec<IVec>, StoreError>
     Ok(tree.scan_prefix(prefix).keys().collect::<Result<_, _>>()?)
 }
 
-/// The transaction error type of closures that never abort on their own.
-type TxResult = Result<(), ConflictableTransactionError<std::convert::Infallible>>;
+/// The transaction result of closures that can abort with a `StoreError`.
+type TxResult = Result<(), ConflictableTransactionError<StoreError>>;
+
+/// Unwraps an abort into the `StoreError` that caused it (the blanket `From` would turn it
+/// into a string).
+fn tx_error(error: TransactionError<StoreError>) -> StoreError {
+    match error {
+        TransactionError::Abort(error) => error,
+        TransactionError::Storage(error) => error.into(),
+    }
+}
+
+/// The stored reminder state inside a transaction: `None` when absent, `Some(Err)` when
+/// unreadable (the caller decides whether that matters).
+fn tx_reminder(
+    reminders: &TransactionalTree,
+    key: &[u8],
+) -> Result<Option<Result<ReminderState, StoreError>>, ConflictableTransactionError<StoreError>> {
+    Ok(reminders.get(key)?.map(|bytes| decode(&bytes)))
+}
+
+/// Every index key whose user-id suffix is `user`: a full scan, for the rare cases (an
+/// unreadable record on /forget, `raw_keys`) where the record cannot say which key it is.
+fn due_keys_of(due: &Tree, user: UserId) -> Result<Vec<IVec>, StoreError> {
+    let suffix = user_key(user);
+    let mut found = Vec::new();
+    for key in due.iter().keys() {
+        let key = key?;
+        if key.len() == DUE_KEY_LEN && key[8..] == suffix {
+            found.push(key);
+        }
+    }
+    Ok(found)
+}
+
+/// The error for an index key `due_key` cannot have written.
+fn bad_due_key(key: &[u8]) -> StoreError {
+    StoreError::Corrupt {
+        what: "reminder index",
+        reason: format!("key {key:02x?} is not a due instant and a user id"),
+    }
+}
 
 impl Store for SledStore {
     fn profile(&self, user: UserId) -> Result<Option<Profile>, StoreError> {
@@ -142,6 +226,52 @@ impl Store for SledStore {
         get(&self.days, &day_key(user, date))
     }
 
+    fn reminder(&self, user: UserId) -> Result<Option<ReminderState>, StoreError> {
+        get(&self.reminders, &user_key(user))
+    }
+
+    /// One range from the start of the index to the last possible key of `up_to`'s second.
+    fn due(&self, up_to: Timestamp, limit: usize) -> Result<Vec<(Timestamp, UserId)>, StoreError> {
+        let end = due_key(up_to, UserId::MAX);
+        self.due
+            .range(..=end)
+            .keys()
+            .take(limit)
+            .map(|key| {
+                let key = key?;
+                parse_due_key(&key).ok_or_else(|| bad_due_key(&key))
+            })
+            .collect()
+    }
+
+    fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        match self.due.first()? {
+            Some((key, _)) => Ok(Some(
+                parse_due_key(&key).ok_or_else(|| bad_due_key(&key))?.0,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// Checks the record inside the transaction, so a write that re-points the record at this
+    /// very entry cannot lose it.
+    fn remove_due(&self, due: Timestamp, user: UserId) -> Result<(), StoreError> {
+        let (key, entry) = (user_key(user), due_key(due, user));
+        (&self.reminders, &self.due)
+            .transaction(|(reminders, index)| {
+                let points_here = matches!(
+                    tx_reminder(reminders, &key)?,
+                    Some(Ok(ReminderState { next_due: Some(next), .. }))
+                        if floor_second(next) == floor_second(due)
+                );
+                if !points_here {
+                    index.remove(&entry[..])?;
+                }
+                TxResult::Ok(())
+            })
+            .map_err(tx_error)
+    }
+
     fn days(&self, user: UserId, from: Date, to: Date) -> Result<Vec<DayRecord>, StoreError> {
         if from > to {
             return Ok(Vec::new());
@@ -150,15 +280,18 @@ impl Store for SledStore {
     }
 
     /// Encodes everything before the transaction so that the closure, which sled may retry on
-    /// conflict, only inserts bytes. An empty change writes and flushes nothing.
+    /// conflict, only reads the stored reminder and inserts bytes. An empty change writes and
+    /// flushes nothing.
     fn write(&self, user: UserId, change: Change<'_>) -> Result<(), StoreError> {
         let Change {
             profile,
             state,
             day,
+            reminder,
+            expect_reminder,
             durable,
         } = change;
-        if profile.is_none() && state.is_none() && day.is_none() {
+        if profile.is_none() && state.is_none() && day.is_none() && reminder.is_none() {
             return Ok(());
         }
         let key = user_key(user);
@@ -168,19 +301,51 @@ impl Store for SledStore {
             Some(record) => Some((day_key(user, record.date), encode(record)?)),
             None => None,
         };
+        let reminder = match reminder {
+            Some(r) => Some((r.next_due.map(|next| due_key(next, user)), encode(r)?)),
+            None => None,
+        };
 
-        (&self.profiles, &self.states, &self.days).transaction(|(profiles, states, days)| {
-            if let Some(bytes) = &profile {
-                profiles.insert(&key[..], bytes.as_slice())?;
-            }
-            if let Some(bytes) = &state {
-                states.insert(&key[..], bytes.as_slice())?;
-            }
-            if let Some((day_key, bytes)) = &day {
-                days.insert(&day_key[..], bytes.as_slice())?;
-            }
-            TxResult::Ok(())
-        })?;
+        let trees = (
+            &self.profiles,
+            &self.states,
+            &self.days,
+            &self.reminders,
+            &self.due,
+        );
+        trees
+            .transaction(|(profiles, states, days, reminders, index)| {
+                if reminder.is_some() || expect_reminder.is_some() {
+                    let stored = tx_reminder(reminders, &key)?;
+                    if let Some(expected) = expect_reminder {
+                        let same = match (&stored, expected) {
+                            (None, None) => true,
+                            (Some(Ok(stored)), Some(expected)) => stored == expected,
+                            _ => false,
+                        };
+                        if !same {
+                            return Err(ConflictableTransactionError::Abort(StoreError::Conflict));
+                        }
+                    }
+                    if let Some((entry, bytes)) = &reminder {
+                        // An unreadable old record cannot name its entry; `remove_due` drops
+                        // that entry when the scheduler meets it.
+                        if let Some(Ok(ReminderState {
+                            next_due: Some(old),
+                            ..
+                        })) = stored
+                        {
+                            index.remove(&due_key(old, user)[..])?;
+                        }
+                        reminders.insert(&key[..], bytes.as_slice())?;
+                        if let Some(entry) = entry {
+                            index.insert(&entry[..], IVec::default())?;
+                        }
+                    }
+                }
+                write_records(profiles, states, days, &key, &profile, &state, &day)
+            })
+            .map_err(tx_error)?;
 
         if durable {
             self.flush()?;
@@ -190,30 +355,56 @@ impl Store for SledStore {
 
     /// Removes the known trees' keys in one transaction, then sweeps any other tree (a later
     /// index, sled's default tree) by prefix, and flushes: /forget is a promise to the user.
+    /// The reminder's index key is found from the reminder record, read inside the
+    /// transaction so a concurrent reschedule cannot leave a new key behind; only when that
+    /// record is unreadable is the whole index scanned for the user's keys.
     fn forget(&self, user: UserId) -> Result<(), StoreError> {
         let prefix = user_key(user);
         let profile_keys = keys_with_prefix(&self.profiles, &prefix)?;
         let state_keys = keys_with_prefix(&self.states, &prefix)?;
         let day_keys = keys_with_prefix(&self.days, &prefix)?;
+        let unreadable = matches!(self.reminders.get(prefix)?, Some(bytes) if decode::<ReminderState>(&bytes).is_err());
+        let stray_due_keys = if unreadable {
+            due_keys_of(&self.due, user)?
+        } else {
+            Vec::new()
+        };
 
-        (&self.profiles, &self.states, &self.days).transaction(|(profiles, states, days)| {
-            for key in &profile_keys {
-                profiles.remove(key.clone())?;
-            }
-            for key in &state_keys {
-                states.remove(key.clone())?;
-            }
-            for key in &day_keys {
-                days.remove(key.clone())?;
-            }
-            TxResult::Ok(())
-        })?;
+        let trees = (
+            &self.profiles,
+            &self.states,
+            &self.days,
+            &self.reminders,
+            &self.due,
+        );
+        trees
+            .transaction(|(profiles, states, days, reminders, index)| {
+                for key in &profile_keys {
+                    profiles.remove(key.clone())?;
+                }
+                for key in &state_keys {
+                    states.remove(key.clone())?;
+                }
+                for key in &day_keys {
+                    days.remove(key.clone())?;
+                }
+                if let Some(Ok(ReminderState {
+                    next_due: Some(next),
+                    ..
+                })) = tx_reminder(reminders, &prefix)?
+                {
+                    index.remove(&due_key(next, user)[..])?;
+                }
+                for key in &stray_due_keys {
+                    index.remove(key.clone())?;
+                }
+                reminders.remove(&prefix[..])?;
+                TxResult::Ok(())
+            })
+            .map_err(tx_error)?;
 
         for name in self.db.tree_names() {
-            if [PROFILES, STATES, DAYS]
-                .iter()
-                .any(|known| known.as_bytes() == &*name)
-            {
+            if KNOWN.iter().any(|known| known.as_bytes() == &*name) {
                 continue;
             }
             let tree = self.db.open_tree(&name)?;
@@ -233,21 +424,29 @@ impl Store for SledStore {
             profile: self.profile(user)?,
             state: self.state(user)?,
             days: decode_all(self.days.scan_prefix(user_key(user)))?,
+            reminder: self.reminder(user)?,
         })
     }
 
     /// Scans every tree the database has, not just the ones this module writes, so that a
-    /// tree added later cannot silently keep a forgotten user's data.
+    /// tree added later cannot silently keep a forgotten user's data. In the reminder index
+    /// the user id is the suffix, not the prefix, so that tree is scanned whole.
     fn raw_keys(&self, user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let prefix = user_key(user);
         let mut found = Vec::new();
         for name in self.db.tree_names() {
             let tree = self.db.open_tree(&name)?;
             let label = String::from_utf8_lossy(&name).into_owned();
-            for key in keys_with_prefix(&tree, &prefix)? {
-                found.push((label.clone(), key.to_vec()));
-            }
+            let keys = if DUE.as_bytes() == &*name {
+                due_keys_of(&tree, user)?
+            } else {
+                keys_with_prefix(&tree, &prefix)?
+            };
+            found.extend(keys.into_iter().map(|key| (label.clone(), key.to_vec())));
         }
+        // sled lists trees in no fixed order (it changes across a reopen); sorting makes
+        // two listings comparable.
+        found.sort();
         Ok(found)
     }
 
@@ -255,4 +454,26 @@ impl Store for SledStore {
         self.db.flush()?;
         Ok(())
     }
+}
+
+/// The per-user records of a `Change`, written inside its transaction.
+fn write_records(
+    profiles: &TransactionalTree,
+    states: &TransactionalTree,
+    days: &TransactionalTree,
+    key: &[u8],
+    profile: &Option<Vec<u8>>,
+    state: &Option<Vec<u8>>,
+    day: &Option<([u8; DAY_KEY_LEN], Vec<u8>)>,
+) -> TxResult {
+    if let Some(bytes) = profile {
+        profiles.insert(key, bytes.as_slice())?;
+    }
+    if let Some(bytes) = state {
+        states.insert(key, bytes.as_slice())?;
+    }
+    if let Some((day_key, bytes)) = day {
+        days.insert(&day_key[..], bytes.as_slice())?;
+    }
+    Ok(())
 }
