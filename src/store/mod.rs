@@ -76,7 +76,8 @@ pub struct Change<'a> {
     /// When set, the change is applied only if the stored reminder state is still exactly
     /// this (`Some(None)`: there is none); otherwise nothing is written and the write fails
     /// with `StoreError::Conflict`. A scheduler tick uses it to claim a reminder once, even
-    /// when a settings change or another tick races it.
+    /// when a settings change or another tick races it. (A change that writes nothing checks
+    /// nothing either.)
     pub expect_reminder: Option<Option<&'a ReminderState>>,
     /// Flush to disk before returning (a completed check-in is on disk before its plan is sent).
     pub durable: bool,

@@ -14,13 +14,15 @@ use sled::transaction::{
 };
 use sled::{Batch, IVec, Tree};
 
-use super::keys::{
-    DAY_KEY_LEN, DUE_KEY_LEN, day_key, due_key, floor_second, parse_due_key, user_key,
-};
+use super::keys::{DAY_KEY_LEN, day_key, due_key, user_key};
 use super::records::{Record, decode, encode};
 use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
+
+mod index;
+
+use index::{due_keys_of, encode_reminder, tx_reminder, tx_write_reminder};
 
 /// Tree of profiles, keyed by user id.
 const PROFILES: &str = "profiles";
@@ -84,33 +86,6 @@ impl SledStore {
     /// How many users have a profile (for start-up logs and statistics).
     pub fn user_count(&self) -> usize {
         self.profiles.len()
-    }
-
-    /// Writes profiles and reminder states (with their index entries) in plain batches, one
-    /// per tree, without a transaction: for filling a benchmark database with a million users
-    /// in seconds instead of minutes. Not atomic; not part of the API.
-    #[doc(hidden)]
-    pub fn bulk_load_reminders(
-        &self,
-        users: &[(UserId, &Profile, &ReminderState)],
-    ) -> Result<(), StoreError> {
-        let (mut profiles, mut reminders, mut due) =
-            (Batch::default(), Batch::default(), Batch::default());
-        for &(user, profile, state) in users {
-            let key = user_key(user);
-            if let Some(old) = self.reminder(user)?.and_then(|r| r.next_due) {
-                due.remove(&due_key(old, user)[..]);
-            }
-            profiles.insert(&key[..], encode(profile)?);
-            reminders.insert(&key[..], encode(state)?);
-            if let Some(next) = state.next_due {
-                due.insert(&due_key(next, user)[..], IVec::default());
-            }
-        }
-        self.profiles.apply_batch(profiles)?;
-        self.reminders.apply_batch(reminders)?;
-        self.due.apply_batch(due)?;
-        Ok(())
     }
 
     /// The underlying database, so tests can plant raw bytes; not part of the API.
@@ -182,37 +157,6 @@ fn tx_error(error: TransactionError<StoreError>) -> StoreError {
     }
 }
 
-/// The stored reminder state inside a transaction: `None` when absent, `Some(Err)` when
-/// unreadable (the caller decides whether that matters).
-fn tx_reminder(
-    reminders: &TransactionalTree,
-    key: &[u8],
-) -> Result<Option<Result<ReminderState, StoreError>>, ConflictableTransactionError<StoreError>> {
-    Ok(reminders.get(key)?.map(|bytes| decode(&bytes)))
-}
-
-/// Every index key whose user-id suffix is `user`: a full scan, for the rare cases (an
-/// unreadable record on /forget, `raw_keys`) where the record cannot say which key it is.
-fn due_keys_of(due: &Tree, user: UserId) -> Result<Vec<IVec>, StoreError> {
-    let suffix = user_key(user);
-    let mut found = Vec::new();
-    for key in due.iter().keys() {
-        let key = key?;
-        if key.len() == DUE_KEY_LEN && key[8..] == suffix {
-            found.push(key);
-        }
-    }
-    Ok(found)
-}
-
-/// The error for an index key `due_key` cannot have written.
-fn bad_due_key(key: &[u8]) -> StoreError {
-    StoreError::Corrupt {
-        what: "reminder index",
-        reason: format!("key {key:02x?} is not a due instant and a user id"),
-    }
-}
-
 impl Store for SledStore {
     fn profile(&self, user: UserId) -> Result<Option<Profile>, StoreError> {
         get(&self.profiles, &user_key(user))
@@ -230,46 +174,16 @@ impl Store for SledStore {
         get(&self.reminders, &user_key(user))
     }
 
-    /// One range from the start of the index to the last possible key of `up_to`'s second.
     fn due(&self, up_to: Timestamp, limit: usize) -> Result<Vec<(Timestamp, UserId)>, StoreError> {
-        let end = due_key(up_to, UserId::MAX);
-        self.due
-            .range(..=end)
-            .keys()
-            .take(limit)
-            .map(|key| {
-                let key = key?;
-                parse_due_key(&key).ok_or_else(|| bad_due_key(&key))
-            })
-            .collect()
+        self.due_entries(up_to, limit)
     }
 
     fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
-        match self.due.first()? {
-            Some((key, _)) => Ok(Some(
-                parse_due_key(&key).ok_or_else(|| bad_due_key(&key))?.0,
-            )),
-            None => Ok(None),
-        }
+        self.first_due()
     }
 
-    /// Checks the record inside the transaction, so a write that re-points the record at this
-    /// very entry cannot lose it.
     fn remove_due(&self, due: Timestamp, user: UserId) -> Result<(), StoreError> {
-        let (key, entry) = (user_key(user), due_key(due, user));
-        (&self.reminders, &self.due)
-            .transaction(|(reminders, index)| {
-                let points_here = matches!(
-                    tx_reminder(reminders, &key)?,
-                    Some(Ok(ReminderState { next_due: Some(next), .. }))
-                        if floor_second(next) == floor_second(due)
-                );
-                if !points_here {
-                    index.remove(&entry[..])?;
-                }
-                TxResult::Ok(())
-            })
-            .map_err(tx_error)
+        self.remove_stray_due(due, user)
     }
 
     fn days(&self, user: UserId, from: Date, to: Date) -> Result<Vec<DayRecord>, StoreError> {
@@ -301,10 +215,7 @@ impl Store for SledStore {
             Some(record) => Some((day_key(user, record.date), encode(record)?)),
             None => None,
         };
-        let reminder = match reminder {
-            Some(r) => Some((r.next_due.map(|next| due_key(next, user)), encode(r)?)),
-            None => None,
-        };
+        let reminder = encode_reminder(user, reminder)?;
 
         let trees = (
             &self.profiles,
@@ -315,34 +226,7 @@ impl Store for SledStore {
         );
         trees
             .transaction(|(profiles, states, days, reminders, index)| {
-                if reminder.is_some() || expect_reminder.is_some() {
-                    let stored = tx_reminder(reminders, &key)?;
-                    if let Some(expected) = expect_reminder {
-                        let same = match (&stored, expected) {
-                            (None, None) => true,
-                            (Some(Ok(stored)), Some(expected)) => stored == expected,
-                            _ => false,
-                        };
-                        if !same {
-                            return Err(ConflictableTransactionError::Abort(StoreError::Conflict));
-                        }
-                    }
-                    if let Some((entry, bytes)) = &reminder {
-                        // An unreadable old record cannot name its entry; `remove_due` drops
-                        // that entry when the scheduler meets it.
-                        if let Some(Ok(ReminderState {
-                            next_due: Some(old),
-                            ..
-                        })) = stored
-                        {
-                            index.remove(&due_key(old, user)[..])?;
-                        }
-                        reminders.insert(&key[..], bytes.as_slice())?;
-                        if let Some(entry) = entry {
-                            index.insert(&entry[..], IVec::default())?;
-                        }
-                    }
-                }
+                tx_write_reminder(reminders, index, user, &reminder, expect_reminder)?;
                 write_records(profiles, states, days, &key, &profile, &state, &day)
             })
             .map_err(tx_error)?;
