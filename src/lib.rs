@@ -6,6 +6,7 @@ pub mod config;
 pub mod console;
 pub mod engine;
 pub mod model;
+pub mod reminders;
 pub mod script;
 pub mod store;
 pub mod triage;
