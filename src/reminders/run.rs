@@ -22,9 +22,9 @@ use crate::clock::Clock;
 use crate::store::UserId;
 
 /// The longest the loop sleeps without reading the clock again.
-pub const MAX_SLEEP: Duration = Duration::from_secs(60);
+const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// Reminders claimed per tick; a full batch is followed by another tick at once.
-pub const BATCH: usize = 1000;
+const BATCH: usize = 1000;
 /// The pause before looking again at entries a tick had to leave (a conflict, an error), so
 /// that they are retried soon without spinning.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
