@@ -28,6 +28,7 @@ pub mod console;
 pub mod engine;
 pub mod history;
 pub mod model;
+pub mod reminders;
 pub mod script;
 pub mod store;
 pub mod telegram;

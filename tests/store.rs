@@ -1,15 +1,16 @@
 //! Black-box tests of the sled store: records round-trip, check-in ranges scan in date order
-//! and never cross users, writes are atomic and durable, /forget leaves nothing behind, a
-//! second open reports "in use", and unreadable or newer records are reported as such.
+//! and never cross users, writes are atomic and durable, the reminder index moves with its
+//! record and reads only what is due, /forget leaves nothing behind, a second open reports
+//! "in use", and unreadable or newer records are reported as such.
 
 use backcheck::engine::state::{CheckInCtx, ConvState, Flow, ProfileDraft};
 use backcheck::model::{
     Activity, Area, CheckIn, Cleared, DayRecord, Episode, Feeling, Level, Outcome, Profile,
     Question, RedFlag, Worst,
 };
-use backcheck::store::{Change, SledStore, Store, StoreError, UserData};
-use jiff::ToSpan;
+use backcheck::store::{Change, ReminderState, SledStore, Store, StoreError, UserData};
 use jiff::civil::{Date, date, time};
+use jiff::{Timestamp, ToSpan};
 use proptest::prelude::*;
 
 fn profile() -> Profile {
@@ -330,10 +331,44 @@ fn days_never_leak_between_users() {
     assert_eq!(store.user_count(), users.len() + 1);
 }
 
+/// A reminder state due at `due` (RFC 3339).
+fn reminder(due: &str) -> ReminderState {
+    ReminderState {
+        next_due: Some(due.parse().unwrap()),
+        last_sent: Some(date(2026, 2, 28)),
+        snoozed: false,
+        failures: 0,
+    }
+}
+
+/// Writes only a reminder state for `user`.
+fn put_reminder(store: &SledStore, user: u64, r: &ReminderState) {
+    store
+        .write(
+            user,
+            Change {
+                reminder: Some(r),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+/// The raw keys of the reminder index, in order.
+fn index_keys(store: &SledStore) -> Vec<Vec<u8>> {
+    let tree = store.raw_db().open_tree("due").unwrap();
+    tree.iter().keys().map(|k| k.unwrap().to_vec()).collect()
+}
+
 #[test]
 fn one_change_writes_every_part() {
     let store = SledStore::temporary().unwrap();
     let (p, s, d) = (profile(), state(), day(date(2026, 3, 1), 4));
+    let r = reminder("2026-03-02T06:30:00Z");
     store
         .write(
             9,
@@ -341,6 +376,8 @@ fn one_change_writes_every_part() {
                 profile: Some(&p),
                 state: Some(&s),
                 day: Some(&d),
+                reminder: Some(&r),
+                expect_reminder: Some(None),
                 durable: false,
             },
         )
@@ -352,6 +389,7 @@ fn one_change_writes_every_part() {
             profile: Some(p),
             state: Some(s),
             days: vec![d.clone()],
+            reminder: Some(r),
         }
     );
     let mut trees: Vec<String> = store
@@ -361,7 +399,7 @@ fn one_change_writes_every_part() {
         .map(|(tree, _)| tree)
         .collect();
     trees.sort();
-    assert_eq!(trees, ["days", "profiles", "states"]);
+    assert_eq!(trees, ["days", "due", "profiles", "reminders", "states"]);
 
     // Writing the same date again replaces that day instead of adding one.
     let redone = day(date(2026, 3, 1), 8);
@@ -408,6 +446,7 @@ fn a_durable_write_survives_reopening() {
                     state: Some(&s),
                     day: Some(&d),
                     durable: true,
+                    ..Change::default()
                 },
             )
             .unwrap();
@@ -433,20 +472,29 @@ fn forget_removes_one_user_entirely() {
         let store = SledStore::open(&path).unwrap();
         populate(&store, 7, &dates);
         populate(&store, 8, &dates[1..]);
-        // A tree this store does not write (say, a later reminder index) keyed by user.
+        // Both due in the same second: their index keys differ only in the user suffix.
+        put_reminder(&store, 7, &reminder("2026-03-02T06:30:00Z"));
+        put_reminder(&store, 8, &reminder("2026-03-02T06:30:00Z"));
+        // A tree this store does not write (say, a later index) keyed by user.
         let extra = store.raw_db().open_tree("later_index").unwrap();
         extra.insert(7u64.to_be_bytes(), &b"x"[..]).unwrap();
         extra.insert(8u64.to_be_bytes(), &b"y"[..]).unwrap();
 
         let keys7 = store.raw_keys(7).unwrap();
-        assert_eq!(keys7.len(), 2 + dates.len() + 1);
+        assert_eq!(keys7.len(), 2 + dates.len() + 2 + 1);
         assert!(keys7.contains(&("later_index".to_owned(), 7u64.to_be_bytes().to_vec())));
+        assert_eq!(keys7.iter().filter(|(tree, _)| tree == "due").count(), 1);
+        assert_eq!(index_keys(&store).len(), 2);
 
         let before = (store.raw_keys(8).unwrap(), store.export(8).unwrap());
         assert_eq!(before.1.days.len(), 3);
 
         store.forget(7).unwrap();
         assert!(store.raw_keys(7).unwrap().is_empty());
+        // User 8's index key stays; 7's is gone although 7 is not a prefix of it.
+        let left = index_keys(&store);
+        assert_eq!(left.len(), 1);
+        assert!(left[0].ends_with(&8u64.to_be_bytes()));
         before
     };
 
@@ -460,15 +508,210 @@ fn forget_removes_one_user_entirely() {
             profile: None,
             state: None,
             days: vec![],
+            reminder: None,
         }
     );
     assert_eq!(store.raw_keys(8).unwrap(), before_keys);
     assert_eq!(store.export(8).unwrap(), before_data);
     assert_eq!(store.user_count(), 1);
+    assert_eq!(
+        store.due(ts("2026-03-02T06:30:00Z"), 10).unwrap(),
+        [(ts("2026-03-02T06:30:00Z"), 8)]
+    );
 
     // Forgetting someone unknown is fine.
     store.forget(12345).unwrap();
     assert_eq!(store.export(8).unwrap(), before_data);
+}
+
+#[test]
+fn forget_finds_the_index_key_even_when_the_reminder_record_is_unreadable() {
+    let store = SledStore::temporary().unwrap();
+    put_reminder(&store, 3, &reminder("2026-03-02T06:30:00Z"));
+    put_reminder(&store, 4, &reminder("2026-03-02T06:30:00Z"));
+    store
+        .raw_db()
+        .open_tree("reminders")
+        .unwrap()
+        .insert(3u64.to_be_bytes(), &b"garbage"[..])
+        .unwrap();
+    store.forget(3).unwrap();
+    assert!(store.raw_keys(3).unwrap().is_empty());
+    assert_eq!(index_keys(&store).len(), 1);
+    assert_eq!(
+        store.reminder(4).unwrap(),
+        Some(reminder("2026-03-02T06:30:00Z"))
+    );
+}
+
+/// The index layout is the documented one: the due second with its sign bit flipped, then
+/// the user id, both big-endian, and an empty value; the record is versioned JSON.
+#[test]
+fn the_reminder_index_layout() {
+    let store = SledStore::temporary().unwrap();
+    let r = reminder("2026-03-29T01:00:00Z");
+    put_reminder(&store, 258, &r);
+    let second = ts("2026-03-29T01:00:00Z").as_second();
+    let mut key = ((second as u64) ^ (1 << 63)).to_be_bytes().to_vec();
+    key.extend_from_slice(&258u64.to_be_bytes());
+    assert_eq!(index_keys(&store), [key.clone()]);
+    let tree = store.raw_db().open_tree("due").unwrap();
+    assert!(tree.get(&key).unwrap().unwrap().is_empty());
+    assert!(
+        store
+            .raw_keys(258)
+            .unwrap()
+            .contains(&("due".to_owned(), key))
+    );
+
+    let raw = store
+        .raw_db()
+        .open_tree("reminders")
+        .unwrap()
+        .get(258u64.to_be_bytes())
+        .unwrap()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&raw).unwrap();
+    assert_eq!(json["v"], 1);
+    assert_eq!(json["data"]["next_due"], "2026-03-29T01:00:00Z");
+    assert_eq!(json["data"]["last_sent"], "2026-02-28");
+    assert_eq!(store.reminder(258).unwrap(), Some(r));
+}
+
+#[test]
+fn the_due_index_reads_only_what_is_due_in_order() {
+    let store = SledStore::temporary().unwrap();
+    assert_eq!(store.next_due().unwrap(), None);
+    assert!(store.due(Timestamp::MAX, 10).unwrap().is_empty());
+    // Written out of order; users 1 and 256 tie on an instant, and one is before 1970.
+    let plan = [
+        (256, "2026-03-02T06:30:00Z"),
+        (5, "2026-03-02T06:31:00Z"),
+        (1, "2026-03-02T06:30:00Z"),
+        (9, "1969-12-31T23:59:59Z"),
+        (7, "2026-03-03T06:30:00Z"),
+    ];
+    for (user, due) in plan {
+        put_reminder(&store, user, &reminder(due));
+    }
+    assert_eq!(store.next_due().unwrap(), Some(ts("1969-12-31T23:59:59Z")));
+    let all = store.due(ts("2026-03-02T06:31:00Z"), 100).unwrap();
+    assert_eq!(
+        all,
+        [
+            (ts("1969-12-31T23:59:59Z"), 9),
+            (ts("2026-03-02T06:30:00Z"), 1),
+            (ts("2026-03-02T06:30:00Z"), 256),
+            (ts("2026-03-02T06:31:00Z"), 5),
+        ]
+    );
+    // `up_to` is inclusive to the second, and `limit` cuts the earliest first.
+    assert_eq!(
+        store.due(ts("2026-03-02T06:30:59.9Z"), 100).unwrap(),
+        all[..3]
+    );
+    assert_eq!(
+        store.due(ts("2026-03-02T06:29:59Z"), 100).unwrap(),
+        all[..1]
+    );
+    assert_eq!(store.due(ts("2026-03-02T06:31:00Z"), 2).unwrap(), all[..2]);
+    assert!(store.due(ts("2026-03-02T06:31:00Z"), 0).unwrap().is_empty());
+
+    // Moving a reminder moves its entry; turning it off removes the entry.
+    put_reminder(&store, 9, &reminder("2026-03-04T06:30:00Z"));
+    put_reminder(&store, 1, &ReminderState::default());
+    assert_eq!(store.next_due().unwrap(), Some(ts("2026-03-02T06:30:00Z")));
+    assert_eq!(
+        store.due(Timestamp::MAX, 100).unwrap(),
+        [
+            (ts("2026-03-02T06:30:00Z"), 256),
+            (ts("2026-03-02T06:31:00Z"), 5),
+            (ts("2026-03-03T06:30:00Z"), 7),
+            (ts("2026-03-04T06:30:00Z"), 9),
+        ]
+    );
+    assert_eq!(index_keys(&store).len(), 4);
+    assert_eq!(store.reminder(1).unwrap(), Some(ReminderState::default()));
+    assert!(
+        store
+            .raw_keys(1)
+            .unwrap()
+            .iter()
+            .all(|(tree, _)| tree != "due")
+    );
+}
+
+#[test]
+fn an_expected_reminder_guards_the_whole_change() {
+    let store = SledStore::temporary().unwrap();
+    let (first, second) = (
+        reminder("2026-03-02T06:30:00Z"),
+        reminder("2026-03-03T06:30:00Z"),
+    );
+    let p = profile();
+    // Expecting "none" while one is stored: a conflict, and the profile is not written either.
+    put_reminder(&store, 2, &first);
+    let err = store
+        .write(
+            2,
+            Change {
+                profile: Some(&p),
+                reminder: Some(&second),
+                expect_reminder: Some(None),
+                ..Change::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict), "{err:?}");
+    assert_eq!(store.profile(2).unwrap(), None);
+    assert_eq!(store.reminder(2).unwrap(), Some(first.clone()));
+    assert_eq!(
+        store.due(Timestamp::MAX, 9).unwrap(),
+        [(ts("2026-03-02T06:30:00Z"), 2)]
+    );
+
+    // Expecting what is stored: written, entry moved.
+    store
+        .write(
+            2,
+            Change {
+                profile: Some(&p),
+                reminder: Some(&second),
+                expect_reminder: Some(Some(&first)),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(store.profile(2).unwrap(), Some(p));
+    assert_eq!(
+        store.due(Timestamp::MAX, 9).unwrap(),
+        [(ts("2026-03-03T06:30:00Z"), 2)]
+    );
+}
+
+#[test]
+fn remove_due_drops_only_entries_no_record_points_at() {
+    let store = SledStore::temporary().unwrap();
+    put_reminder(&store, 6, &reminder("2026-03-02T06:30:00Z"));
+    // A stray entry for user 6 and one for a user with no record at all.
+    let tree = store.raw_db().open_tree("due").unwrap();
+    let stray = |second: i64, user: u64| {
+        let mut key = ((second as u64) ^ (1 << 63)).to_be_bytes().to_vec();
+        key.extend_from_slice(&user.to_be_bytes());
+        key
+    };
+    let early = ts("2026-03-01T00:00:00Z");
+    tree.insert(stray(early.as_second(), 6), &[][..]).unwrap();
+    tree.insert(stray(early.as_second(), 99), &[][..]).unwrap();
+    assert_eq!(store.due(early, 9).unwrap(), [(early, 6), (early, 99)]);
+
+    store.remove_due(early, 6).unwrap();
+    store.remove_due(early, 99).unwrap();
+    store.remove_due(ts("2026-03-02T06:30:00Z"), 6).unwrap(); // the real one: kept
+    assert_eq!(
+        store.due(Timestamp::MAX, 9).unwrap(),
+        [(ts("2026-03-02T06:30:00Z"), 6)]
+    );
 }
 
 #[test]

@@ -311,6 +311,7 @@ impl Turn<'_> {
             state: Some(&self.state).filter(|s| **s != self.before),
             day: self.day.as_ref(),
             durable: self.day.is_some(),
+            ..Change::default()
         };
         store.write(self.user, change)?;
         Ok(self.replies)

@@ -1,10 +1,15 @@
-//! Key encoding. Every key starts with the user id, big-endian, so one prefix scan finds all
-//! of a user's keys; a check-in key appends the local date so that byte order is date order
-//! and a date range is a key range.
+//! Key encoding. Every per-user key starts with the user id, big-endian, so one prefix scan
+//! finds all of a user's keys; a check-in key appends the local date so that byte order is
+//! date order and a date range is a key range. The reminder index is the exception: its keys
+//! start with the due instant, so that "everything due by now" is one range from the start.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 
 use super::UserId;
+
+/// Length of a due-index key: due second, user id.
+pub(crate) const DUE_KEY_LEN: usize = 8 + 8;
 
 /// Length of a check-in key: user id, year, month, day.
 pub(crate) const DAY_KEY_LEN: usize = 8 + 2 + 1 + 1;
@@ -27,10 +32,61 @@ pub(crate) fn day_key(user: UserId, date: Date) -> [u8; DAY_KEY_LEN] {
     key
 }
 
+/// The whole second at or before `ts` (jiff's `as_second` truncates towards zero, which
+/// before 1970 is the wrong way).
+pub(crate) fn floor_second(ts: Timestamp) -> i64 {
+    ts.as_second() - i64::from(ts.subsec_nanosecond() < 0)
+}
+
+/// The reminder-index key of `user` due at `due`: the second with its sign bit flipped (so
+/// that byte order is time order across 1970), then the user id, both big-endian. Ties in
+/// the same second come out in user-id order.
+pub(crate) fn due_key(due: Timestamp, user: UserId) -> [u8; DUE_KEY_LEN] {
+    let mut key = [0u8; DUE_KEY_LEN];
+    let second = (floor_second(due) as u64) ^ (1 << 63);
+    key[..8].copy_from_slice(&second.to_be_bytes());
+    key[8..].copy_from_slice(&user.to_be_bytes());
+    key
+}
+
+/// The due second and user of an index key; `None` for a key `due_key` cannot have written.
+pub(crate) fn parse_due_key(key: &[u8]) -> Option<(Timestamp, UserId)> {
+    let second: [u8; 8] = key.get(..8)?.try_into().ok()?;
+    let user: [u8; 8] = key.get(8..)?.try_into().ok()?;
+    let second = (u64::from_be_bytes(second) ^ (1 << 63)) as i64;
+    let due = Timestamp::from_second(second).ok()?;
+    Some((due, u64::from_be_bytes(user)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn due_keys_order_by_instant_then_user_and_round_trip() {
+        let instants: Vec<Timestamp> = [
+            "1900-01-01T00:00:00Z",
+            "1969-12-31T23:59:58.5Z",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:00:00Z",
+            "2026-03-29T01:00:00Z",
+            "2026-03-29T01:00:01Z",
+            "2100-01-01T00:00:00Z",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+        for pair in instants.windows(2) {
+            assert!(due_key(pair[0], u64::MAX) < due_key(pair[1], 0), "{pair:?}");
+        }
+        assert!(due_key(instants[4], 1) < due_key(instants[4], 256));
+        for &ts in &instants {
+            let (due, user) = parse_due_key(&due_key(ts, 42)).unwrap();
+            assert_eq!((due.as_second(), user), (floor_second(ts), 42));
+        }
+        assert_eq!(parse_due_key(&[0u8; 15]), None);
+    }
 
     #[test]
     fn byte_order_is_date_order() {

@@ -1,10 +1,14 @@
 //! Where everything a user tells backcheck is kept: the `Store` trait, so that a server
 //! database can back several bot instances later, and its sled implementation.
 //!
-//! Keys are big-endian so that ranges scan in order: user id for profiles and conversation
-//! state, user id ++ local date for check-ins. Values are serde records carrying a version.
+//! Keys are big-endian so that ranges scan in order: user id for profiles, conversation
+//! state and reminder state, user id ++ local date for check-ins, and due instant ++ user id
+//! for the reminder index, so the scheduler reads only what is due. Values are serde records
+//! carrying a version.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
@@ -39,6 +43,24 @@ pub enum StoreError {
         found: u16,
         supported: u16,
     },
+    /// A conditional write (`Change::expect_reminder`) found the reminder changed under it.
+    #[error("the stored reminder changed while this write was prepared; nothing was written")]
+    Conflict,
+}
+
+/// What the scheduler remembers about one user's daily reminder (see `crate::reminders`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReminderState {
+    /// When the reminder is next due; the due index holds exactly this entry. `None`: no
+    /// reminder is scheduled.
+    pub next_due: Option<Timestamp>,
+    /// The local date of the last reminder handed out for sending: never two for one date.
+    pub last_sent: Option<Date>,
+    /// `next_due` is a one-off (a snooze, or a retry after a network failure) that re-sends
+    /// the last reminder instead of starting a new day.
+    pub snoozed: bool,
+    /// Deliveries refused with 403 (the user blocked the bot) in a row.
+    pub failures: u8,
 }
 
 /// Several writes for one user, applied atomically: all of them or none.
@@ -47,6 +69,16 @@ pub struct Change<'a> {
     pub profile: Option<&'a Profile>,
     pub state: Option<&'a ConvState>,
     pub day: Option<&'a DayRecord>,
+    /// The new reminder state. Its due-index entry moves with it: the entry for the stored
+    /// state's `next_due` is removed and one for the new `next_due` inserted, in the same
+    /// transaction as the rest of the change.
+    pub reminder: Option<&'a ReminderState>,
+    /// When set, the change is applied only if the stored reminder state is still exactly
+    /// this (`Some(None)`: there is none); otherwise nothing is written and the write fails
+    /// with `StoreError::Conflict`. A scheduler tick uses it to claim a reminder once, even
+    /// when a settings change or another tick races it. (A change that writes nothing checks
+    /// nothing either.)
+    pub expect_reminder: Option<Option<&'a ReminderState>>,
     /// Flush to disk before returning (a completed check-in is on disk before its plan is sent).
     pub durable: bool,
 }
@@ -58,6 +90,7 @@ pub struct UserData {
     pub profile: Option<Profile>,
     pub state: Option<ConvState>,
     pub days: Vec<DayRecord>,
+    pub reminder: Option<ReminderState>,
 }
 
 /// The storage backend. Implementations are shared between tasks and must be cheap to call.
@@ -67,14 +100,27 @@ pub trait Store: Send + Sync {
     fn day(&self, user: UserId, date: Date) -> Result<Option<DayRecord>, StoreError>;
     /// Check-ins with `from <= date <= to`, oldest first.
     fn days(&self, user: UserId, from: Date, to: Date) -> Result<Vec<DayRecord>, StoreError>;
+    /// The user's reminder state, if a reminder was ever scheduled.
+    fn reminder(&self, user: UserId) -> Result<Option<ReminderState>, StoreError>;
+    /// Up to `limit` reminder-index entries due at or before `up_to` (to the second), earliest
+    /// first and by user id within a second. Reads only those entries, never the whole index.
+    fn due(&self, up_to: Timestamp, limit: usize) -> Result<Vec<(Timestamp, UserId)>, StoreError>;
+    /// The earliest due instant in the index (to the second), so the scheduler knows how long
+    /// it may sleep.
+    fn next_due(&self) -> Result<Option<Timestamp>, StoreError>;
+    /// Removes the index entry (`due`, `user`) unless the user's readable reminder state
+    /// points at it: repairs an entry that outlived its record, so it cannot stall the index.
+    fn remove_due(&self, due: Timestamp, user: UserId) -> Result<(), StoreError>;
     /// Applies `change` atomically (and durably when it says so).
     fn write(&self, user: UserId, change: Change<'_>) -> Result<(), StoreError>;
-    /// Deletes every key of `user`; other users are untouched. Durable.
+    /// Deletes every key of `user`, their reminder and its index entry included; other users
+    /// are untouched. Durable.
     fn forget(&self, user: UserId) -> Result<(), StoreError>;
     /// Everything stored about `user`.
     fn export(&self, user: UserId) -> Result<UserData, StoreError>;
-    /// Every key stored for `user`, as raw bytes with the tree name: tests use it to check
-    /// that /forget leaves nothing behind.
+    /// Every key stored for `user`, as raw bytes with the tree name, including reminder-index
+    /// keys that end with the user id, sorted by tree then key: tests use it to check that /forget leaves nothing
+    /// behind. Scans the whole index, so it is for tests and audits, not for requests.
     fn raw_keys(&self, user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
     /// Flushes everything to disk.
     fn flush(&self) -> Result<(), StoreError>;

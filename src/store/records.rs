@@ -6,7 +6,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::StoreError;
+use super::{ReminderState, StoreError};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
 
@@ -30,6 +30,11 @@ impl Record for ConvState {
 
 impl Record for DayRecord {
     const WHAT: &'static str = "check-in";
+    const VERSION: u16 = 1;
+}
+
+impl Record for ReminderState {
+    const WHAT: &'static str = "reminder";
     const VERSION: u16 = 1;
 }
 

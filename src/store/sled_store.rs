@@ -1,19 +1,28 @@
 //! The sled implementation of `Store`: one tree per kind of record, keys from `keys`, values
-//! from `records`, and sled's multi-tree transactions so that one `Change` lands whole.
+//! from `records`, and sled's multi-tree transactions so that one `Change` lands whole. The
+//! reminder index ("due") holds one empty-valued key per scheduled reminder; it always
+//! changes in the same transaction as the "reminders" record that names it.
 
 use std::fmt::Display;
 use std::io;
 use std::path::Path;
 
+use jiff::Timestamp;
 use jiff::civil::Date;
-use sled::transaction::{ConflictableTransactionError, TransactionError, Transactional};
+use sled::transaction::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
 use sled::{Batch, IVec, Tree};
 
-use super::keys::{day_key, user_key};
+use super::keys::{DAY_KEY_LEN, day_key, due_key, user_key};
 use super::records::{Record, decode, encode};
-use super::{Change, Store, StoreError, UserData, UserId};
+use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
+
+mod index;
+
+use index::{due_keys_of, encode_reminder, tx_reminder, tx_write_reminder};
 
 /// Tree of profiles, keyed by user id.
 const PROFILES: &str = "profiles";
@@ -21,6 +30,12 @@ const PROFILES: &str = "profiles";
 const STATES: &str = "states";
 /// Tree of completed check-ins, keyed by user id ++ local date.
 const DAYS: &str = "days";
+/// Tree of reminder states, keyed by user id.
+const REMINDERS: &str = "reminders";
+/// The reminder index: due second ++ user id, empty values.
+const DUE: &str = "due";
+/// Every tree this module writes; `forget` sweeps any other tree by user prefix.
+const KNOWN: [&str; 5] = [PROFILES, STATES, DAYS, REMINDERS, DUE];
 
 /// A `Store` on an embedded sled database.
 pub struct SledStore {
@@ -28,6 +43,8 @@ pub struct SledStore {
     profiles: Tree,
     states: Tree,
     days: Tree,
+    reminders: Tree,
+    due: Tree,
 }
 
 impl SledStore {
@@ -60,6 +77,8 @@ impl SledStore {
             profiles: db.open_tree(PROFILES)?,
             states: db.open_tree(STATES)?,
             days: db.open_tree(DAYS)?,
+            reminders: db.open_tree(REMINDERS)?,
+            due: db.open_tree(DUE)?,
             db,
         })
     }
@@ -126,8 +145,17 @@ fn keys_with_prefix(tree: &Tree, prefix: &[u8]) -> Result<Vec<IVec>, StoreError>
     Ok(tree.scan_prefix(prefix).keys().collect::<Result<_, _>>()?)
 }
 
-/// The transaction error type of closures that never abort on their own.
-type TxResult = Result<(), ConflictableTransactionError<std::convert::Infallible>>;
+/// The transaction result of closures that can abort with a `StoreError`.
+type TxResult = Result<(), ConflictableTransactionError<StoreError>>;
+
+/// Unwraps an abort into the `StoreError` that caused it (the blanket `From` would turn it
+/// into a string).
+fn tx_error(error: TransactionError<StoreError>) -> StoreError {
+    match error {
+        TransactionError::Abort(error) => error,
+        TransactionError::Storage(error) => error.into(),
+    }
+}
 
 impl Store for SledStore {
     fn profile(&self, user: UserId) -> Result<Option<Profile>, StoreError> {
@@ -142,6 +170,22 @@ impl Store for SledStore {
         get(&self.days, &day_key(user, date))
     }
 
+    fn reminder(&self, user: UserId) -> Result<Option<ReminderState>, StoreError> {
+        get(&self.reminders, &user_key(user))
+    }
+
+    fn due(&self, up_to: Timestamp, limit: usize) -> Result<Vec<(Timestamp, UserId)>, StoreError> {
+        self.due_entries(up_to, limit)
+    }
+
+    fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.first_due()
+    }
+
+    fn remove_due(&self, due: Timestamp, user: UserId) -> Result<(), StoreError> {
+        self.remove_stray_due(due, user)
+    }
+
     fn days(&self, user: UserId, from: Date, to: Date) -> Result<Vec<DayRecord>, StoreError> {
         if from > to {
             return Ok(Vec::new());
@@ -150,15 +194,18 @@ impl Store for SledStore {
     }
 
     /// Encodes everything before the transaction so that the closure, which sled may retry on
-    /// conflict, only inserts bytes. An empty change writes and flushes nothing.
+    /// conflict, only reads the stored reminder and inserts bytes. An empty change writes and
+    /// flushes nothing.
     fn write(&self, user: UserId, change: Change<'_>) -> Result<(), StoreError> {
         let Change {
             profile,
             state,
             day,
+            reminder,
+            expect_reminder,
             durable,
         } = change;
-        if profile.is_none() && state.is_none() && day.is_none() {
+        if profile.is_none() && state.is_none() && day.is_none() && reminder.is_none() {
             return Ok(());
         }
         let key = user_key(user);
@@ -168,19 +215,21 @@ impl Store for SledStore {
             Some(record) => Some((day_key(user, record.date), encode(record)?)),
             None => None,
         };
+        let reminder = encode_reminder(user, reminder)?;
 
-        (&self.profiles, &self.states, &self.days).transaction(|(profiles, states, days)| {
-            if let Some(bytes) = &profile {
-                profiles.insert(&key[..], bytes.as_slice())?;
-            }
-            if let Some(bytes) = &state {
-                states.insert(&key[..], bytes.as_slice())?;
-            }
-            if let Some((day_key, bytes)) = &day {
-                days.insert(&day_key[..], bytes.as_slice())?;
-            }
-            TxResult::Ok(())
-        })?;
+        let trees = (
+            &self.profiles,
+            &self.states,
+            &self.days,
+            &self.reminders,
+            &self.due,
+        );
+        trees
+            .transaction(|(profiles, states, days, reminders, index)| {
+                tx_write_reminder(reminders, index, user, &reminder, expect_reminder)?;
+                write_records(profiles, states, days, &key, &profile, &state, &day)
+            })
+            .map_err(tx_error)?;
 
         if durable {
             self.flush()?;
@@ -190,30 +239,56 @@ impl Store for SledStore {
 
     /// Removes the known trees' keys in one transaction, then sweeps any other tree (a later
     /// index, sled's default tree) by prefix, and flushes: /forget is a promise to the user.
+    /// The reminder's index key is found from the reminder record, read inside the
+    /// transaction so a concurrent reschedule cannot leave a new key behind; only when that
+    /// record is unreadable is the whole index scanned for the user's keys.
     fn forget(&self, user: UserId) -> Result<(), StoreError> {
         let prefix = user_key(user);
         let profile_keys = keys_with_prefix(&self.profiles, &prefix)?;
         let state_keys = keys_with_prefix(&self.states, &prefix)?;
         let day_keys = keys_with_prefix(&self.days, &prefix)?;
+        let unreadable = matches!(self.reminders.get(prefix)?, Some(bytes) if decode::<ReminderState>(&bytes).is_err());
+        let stray_due_keys = if unreadable {
+            due_keys_of(&self.due, user)?
+        } else {
+            Vec::new()
+        };
 
-        (&self.profiles, &self.states, &self.days).transaction(|(profiles, states, days)| {
-            for key in &profile_keys {
-                profiles.remove(key.clone())?;
-            }
-            for key in &state_keys {
-                states.remove(key.clone())?;
-            }
-            for key in &day_keys {
-                days.remove(key.clone())?;
-            }
-            TxResult::Ok(())
-        })?;
+        let trees = (
+            &self.profiles,
+            &self.states,
+            &self.days,
+            &self.reminders,
+            &self.due,
+        );
+        trees
+            .transaction(|(profiles, states, days, reminders, index)| {
+                for key in &profile_keys {
+                    profiles.remove(key.clone())?;
+                }
+                for key in &state_keys {
+                    states.remove(key.clone())?;
+                }
+                for key in &day_keys {
+                    days.remove(key.clone())?;
+                }
+                if let Some(Ok(ReminderState {
+                    next_due: Some(next),
+                    ..
+                })) = tx_reminder(reminders, &prefix)?
+                {
+                    index.remove(&due_key(next, user)[..])?;
+                }
+                for key in &stray_due_keys {
+                    index.remove(key.clone())?;
+                }
+                reminders.remove(&prefix[..])?;
+                TxResult::Ok(())
+            })
+            .map_err(tx_error)?;
 
         for name in self.db.tree_names() {
-            if [PROFILES, STATES, DAYS]
-                .iter()
-                .any(|known| known.as_bytes() == &*name)
-            {
+            if KNOWN.iter().any(|known| known.as_bytes() == &*name) {
                 continue;
             }
             let tree = self.db.open_tree(&name)?;
@@ -233,21 +308,29 @@ impl Store for SledStore {
             profile: self.profile(user)?,
             state: self.state(user)?,
             days: decode_all(self.days.scan_prefix(user_key(user)))?,
+            reminder: self.reminder(user)?,
         })
     }
 
     /// Scans every tree the database has, not just the ones this module writes, so that a
-    /// tree added later cannot silently keep a forgotten user's data.
+    /// tree added later cannot silently keep a forgotten user's data. In the reminder index
+    /// the user id is the suffix, not the prefix, so that tree is scanned whole.
     fn raw_keys(&self, user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
         let prefix = user_key(user);
         let mut found = Vec::new();
         for name in self.db.tree_names() {
             let tree = self.db.open_tree(&name)?;
             let label = String::from_utf8_lossy(&name).into_owned();
-            for key in keys_with_prefix(&tree, &prefix)? {
-                found.push((label.clone(), key.to_vec()));
-            }
+            let keys = if DUE.as_bytes() == &*name {
+                due_keys_of(&tree, user)?
+            } else {
+                keys_with_prefix(&tree, &prefix)?
+            };
+            found.extend(keys.into_iter().map(|key| (label.clone(), key.to_vec())));
         }
+        // sled lists trees in no fixed order (it changes across a reopen); sorting makes
+        // two listings comparable.
+        found.sort();
         Ok(found)
     }
 
@@ -255,4 +338,26 @@ impl Store for SledStore {
         self.db.flush()?;
         Ok(())
     }
+}
+
+/// The per-user records of a `Change`, written inside its transaction.
+fn write_records(
+    profiles: &TransactionalTree,
+    states: &TransactionalTree,
+    days: &TransactionalTree,
+    key: &[u8],
+    profile: &Option<Vec<u8>>,
+    state: &Option<Vec<u8>>,
+    day: &Option<([u8; DAY_KEY_LEN], Vec<u8>)>,
+) -> TxResult {
+    if let Some(bytes) = profile {
+        profiles.insert(key, bytes.as_slice())?;
+    }
+    if let Some(bytes) = state {
+        states.insert(key, bytes.as_slice())?;
+    }
+    if let Some((day_key, bytes)) = day {
+        days.insert(&day_key[..], bytes.as_slice())?;
+    }
+    Ok(())
 }

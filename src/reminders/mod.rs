@@ -1,0 +1,259 @@
+//! Daily reminders: each user gets one at their own local time, at most once per local date,
+//! not after they have already checked in, and never twice because of a restart.
+//!
+//! - `schedule`: pure time-zone arithmetic (daylight-saving gaps and folds, odd offsets).
+//! - `Scheduler::tick` reads the store's due index, which is keyed by due instant ++ user id,
+//!   so a tick costs O(entries due), not O(users); `next_wakeup` is the index's first key.
+//! - `actions`: what a user or a delivery can do to a reminder (snooze, skip, stop, 403s).
+//! - `run`: the task that ticks, hands reminders out for delivery and sleeps until the next
+//!   one is due or a reminder changes.
+//!
+//! # Exactly once per local date, and the crash trade-off
+//!
+//! A tick *claims* each reminder before handing it out: in one store transaction it writes
+//! `last_sent` (the local date of the due instant) and `next_due` (the next day's instant),
+//! moving the index entry with it, and it flushes all claims to disk before returning. So:
+//! - a crash *after* the claim can never produce a duplicate: the entry is already
+//!   tomorrow's, and `last_sent` refuses a second reminder for that date;
+//! - a crash *between* the claim and the Telegram call loses that day's reminder (at most
+//!   once, not at least once: a missed nudge is better than a double one);
+//! - a crash *before* the claim leaves the entry due, so after a restart it is sent then, if
+//!   it is less than two hours late, and otherwise skipped in favour of the next day's.
+//!
+//! Claims are conditional writes (`Change::expect_reminder`): if a settings change, /forget
+//! or a second scheduler touched the reminder since the tick read it, the claim fails and
+//! nothing is sent; the entry is looked at again on the next tick.
+//!
+//! One-off due instants (a snooze, a retry after a network failure) are marked `snoozed`:
+//! they re-send the day's reminder, so they are exempt from the `last_sent` check and do not
+//! move `last_sent`, but they still respect the two-hour limit and an existing check-in.
+
+mod actions;
+mod run;
+pub mod schedule;
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use tokio::sync::Notify;
+
+use crate::model::Profile;
+pub use crate::store::ReminderState;
+use crate::store::{Change, Store, StoreError, UserId};
+pub use actions::FailureOutcome;
+use schedule::{ceil_second, local_date, next_due, next_due_after_date};
+
+/// A reminder this late (after downtime) is skipped and the next day's scheduled instead.
+pub const LATE_LIMIT: SignedDuration = SignedDuration::from_hours(2);
+/// "Remind me in an hour".
+pub const SNOOZE: SignedDuration = SignedDuration::from_hours(1);
+/// How soon a delivery that failed for a network reason is tried again.
+pub const RETRY_AFTER: SignedDuration = SignedDuration::from_mins(10);
+/// Refusals with 403 (blocked) in a row after which a user's reminders are turned off.
+pub const BLOCKED_LIMIT: u8 = 3;
+/// How many conditional writes an action attempts before reporting the conflict.
+const ATTEMPTS: usize = 3;
+
+/// The reminder scheduler. Cheap to share (`Arc`); every method is safe to call from any task.
+pub struct Scheduler {
+    store: Arc<dyn Store>,
+    /// Woken (with `notify_one`) by whoever changes a reminder, so the loop re-reads the index.
+    changed: Arc<Notify>,
+}
+
+/// What a tick did with one due entry.
+enum Claim {
+    Send,
+    Skipped,
+}
+
+impl Scheduler {
+    /// A scheduler over `store`; nothing runs until `tick` or `run` is called.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Scheduler {
+            store,
+            changed: Arc::new(Notify::new()),
+        }
+    }
+
+    /// The handle to poke after changing a reminder outside the scheduler (a /remind or
+    /// /timezone answer, onboarding): `scheduler.changed().notify_one()`. `notify_one` keeps a
+    /// permit when the loop is busy, so the poke is never lost.
+    pub fn changed(&self) -> Arc<Notify> {
+        Arc::clone(&self.changed)
+    }
+
+    /// The state to store when a profile's reminder or time zone changes, or onboarding ends:
+    /// the next occurrence after `now`, but not on a date already reminded. A user who changes
+    /// settings is talking to the bot, so the count of 403s starts again.
+    pub fn schedule(
+        profile: &Profile,
+        state: Option<&ReminderState>,
+        now: Timestamp,
+    ) -> ReminderState {
+        let mut next = state.cloned().unwrap_or_default();
+        next.snoozed = false;
+        next.failures = 0;
+        next.next_due = profile.reminder.map(|at| {
+            let zone = zone_of(profile);
+            let due = match next.last_sent {
+                Some(sent) => next_due_after_date(&zone, at, now, sent),
+                None => next_due(&zone, at, now),
+            };
+            ceil_second(due)
+        });
+        next
+    }
+
+    /// Claims every reminder due by `now` (at most `limit` of them, earliest first) and
+    /// returns the users to send one to, in due order. Reads only due index entries.
+    pub fn tick(&self, now: Timestamp, limit: usize) -> Result<Vec<UserId>, StoreError> {
+        self.tick_counted(now, limit).map(|(send, _)| send)
+    }
+
+    /// `tick`, also saying how many index entries it read (a full batch means "tick again").
+    /// Once something is claimed, a later error only ends the batch: the claims are flushed
+    /// and returned, because a claimed reminder that is not handed out is lost.
+    fn tick_counted(
+        &self,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<(Vec<UserId>, usize), StoreError> {
+        let due = self.store.due(now, limit)?;
+        let mut send = Vec::new();
+        for &(at, user) in &due {
+            match self.claim(user, at, now) {
+                Ok(Claim::Send) => send.push(user),
+                Ok(Claim::Skipped) => {}
+                Err(StoreError::Conflict) => {
+                    tracing::debug!(
+                        user,
+                        "reminder changed during the tick; looked at again next tick"
+                    );
+                }
+                Err(e @ (StoreError::Corrupt { .. } | StoreError::NewerVersion { .. })) => {
+                    tracing::warn!(user, error = %e, "cannot read this user's records; reminder set aside for a day");
+                    if let Err(e) = self.set_aside(user, at, now) {
+                        tracing::error!(user, error = %e, "could not set the reminder aside");
+                    }
+                }
+                Err(e) if send.is_empty() => return Err(e),
+                Err(e) => {
+                    tracing::error!(error = %e, "reminder tick stopped early; the rest wait for the next tick");
+                    break;
+                }
+            }
+        }
+        if !send.is_empty()
+            && let Err(e) = self.store.flush()
+        {
+            // sled flushes on its own within half a second; sending is still right.
+            tracing::error!(error = %e, "could not flush reminder claims before sending");
+        }
+        Ok((send, due.len()))
+    }
+
+    /// Decides one due entry and writes the outcome, conditional on the state it read.
+    fn claim(&self, user: UserId, due: Timestamp, now: Timestamp) -> Result<Claim, StoreError> {
+        let Some(state) = self.store.reminder(user)?.filter(|s| points_at(s, due)) else {
+            // No record names this entry (it outlived its record): repair the index.
+            self.store.remove_due(due, user)?;
+            return Ok(Claim::Skipped);
+        };
+        let profile = self.store.profile(user)?;
+        let Some((profile, at)) = profile.and_then(|p| p.reminder.map(|at| (p, at))) else {
+            let off = ReminderState {
+                next_due: None,
+                snoozed: false,
+                ..state.clone()
+            };
+            self.put(user, &state, &off)?;
+            return Ok(Claim::Skipped);
+        };
+        let zone = zone_of(&profile);
+        let date = local_date(&zone, due);
+        let mut next = ReminderState {
+            next_due: Some(ceil_second(next_due(&zone, at, due.max(now)))),
+            snoozed: false,
+            ..state.clone()
+        };
+        let late = now.duration_since(due) >= LATE_LIMIT;
+        let already = !state.snoozed && state.last_sent == Some(date);
+        let claim = if late || already || self.checked_in(user, date)? {
+            Claim::Skipped
+        } else {
+            if !state.snoozed {
+                next.last_sent = Some(date);
+            }
+            Claim::Send
+        };
+        self.put(user, &state, &next)?;
+        Ok(claim)
+    }
+
+    /// Whether the user has a check-in for `date` (their local date).
+    fn checked_in(&self, user: UserId, date: Date) -> Result<bool, StoreError> {
+        Ok(self.store.day(user, date)?.is_some())
+    }
+
+    /// Moves an entry whose user's records cannot be read a day on, or drops it when the
+    /// reminder record itself is unreadable, so one bad record cannot stall every tick.
+    fn set_aside(&self, user: UserId, due: Timestamp, now: Timestamp) -> Result<(), StoreError> {
+        match self.store.reminder(user) {
+            Ok(Some(state)) if points_at(&state, due) => {
+                let later = ReminderState {
+                    next_due: Some(ceil_second(schedule::plus(
+                        now,
+                        SignedDuration::from_hours(24),
+                    ))),
+                    ..state.clone()
+                };
+                match self.put(user, &state, &later) {
+                    Err(StoreError::Conflict) => Ok(()),
+                    other => other,
+                }
+            }
+            _ => self.store.remove_due(due, user),
+        }
+    }
+
+    /// Replaces `before` by `after`, failing with `Conflict` if the stored state is no longer
+    /// `before`; the index entry moves in the same transaction.
+    fn put(
+        &self,
+        user: UserId,
+        before: &ReminderState,
+        after: &ReminderState,
+    ) -> Result<(), StoreError> {
+        self.store.write(
+            user,
+            Change {
+                reminder: Some(after),
+                expect_reminder: Some(Some(before)),
+                ..Change::default()
+            },
+        )
+    }
+
+    /// The earliest due instant in the index: the loop sleeps until then.
+    pub fn next_wakeup(&self) -> Result<Option<Timestamp>, StoreError> {
+        self.store.next_due()
+    }
+}
+
+/// Whether `state` names the index entry for `due`: the index keeps whole seconds.
+fn points_at(state: &ReminderState, due: Timestamp) -> bool {
+    let floor = |ts: Timestamp| ts.as_second() - i64::from(ts.subsec_nanosecond() < 0);
+    state.next_due.map(floor) == Some(floor(due))
+}
+
+/// The user's time zone. Profiles hold names the engine has checked against the bundled
+/// database; should a name ever stop resolving, UTC keeps reminders coming (and is logged).
+fn zone_of(profile: &Profile) -> TimeZone {
+    TimeZone::get(&profile.time_zone).unwrap_or_else(|e| {
+        tracing::warn!(zone = %profile.time_zone, error = %e, "unknown time zone; reminders use UTC");
+        TimeZone::UTC
+    })
+}
