@@ -83,9 +83,22 @@ impl<'a, W: Write> Console<'a, W> {
         Input::Text(line.to_string())
     }
 
-    /// Sends one input to the Engine and prints the replies.
+    /// Sends one input to the Engine and prints the replies, then a reminder if one is due
+    /// (the console shows reminders between messages, so they can be tried without Telegram).
     pub fn send(&mut self, input: Input) -> io::Result<()> {
-        let replies = self.engine.handle(self.user, input, self.clock.now());
+        let now = self.clock.now();
+        let mut replies = self.engine.handle(self.user, input, now);
+        let scheduler = self.engine.scheduler();
+        match scheduler.tick_one(self.user, now) {
+            Ok(true) => {
+                replies.push(self.engine.reminder());
+                if let Err(e) = scheduler.delivered(self.user) {
+                    tracing::warn!(error = %e, "could not record the reminder as delivered");
+                }
+            }
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "could not check for a due reminder"),
+        }
         self.buttons.clear();
         for reply in replies {
             self.print(reply)?;

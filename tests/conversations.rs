@@ -493,3 +493,86 @@ fn profile_remind_and_timezone_commands() {
         backcheck::model::Cleared::NotYet
     );
 }
+
+#[test]
+fn reminders_follow_the_profile_and_answer_their_buttons() {
+    let mut h = Harness::new();
+    // Onboarded on Monday 09:00 Berlin time with a 07:00 reminder: due Tuesday 07:00.
+    h.onboard(1);
+    let due = |h: &Harness| h.store.reminder(1).unwrap().and_then(|r| r.next_due);
+    assert_eq!(due(&h), Some("2026-03-03T06:00:00Z".parse().unwrap()));
+    h.say("/remind 7pm");
+    assert_eq!(
+        due(&h),
+        Some("2026-03-02T18:00:00Z".parse().unwrap()),
+        "today 19:00"
+    );
+    h.say("/timezone America/New_York");
+    assert_eq!(
+        due(&h),
+        Some("2026-03-03T00:00:00Z".parse().unwrap()),
+        "19:00 in New York"
+    );
+
+    // The reminder's buttons.
+    h.last = vec![h.engine.reminder()];
+    h.press("Remind me in an hour");
+    h.expect("OK, I'll remind you again at 04:00.");
+    assert_eq!(due(&h), Some("2026-03-02T09:00:00Z".parse().unwrap()));
+    h.last = vec![h.engine.reminder()];
+    h.press("Skip today");
+    h.expect("The next one is tomorrow at 19:00.");
+    assert_eq!(due(&h), Some("2026-03-04T00:00:00Z".parse().unwrap()));
+    h.last = vec![h.engine.reminder()];
+    h.press("Stop reminders");
+    h.expect("Reminders are off");
+    assert_eq!(due(&h), None);
+    assert_eq!(h.store.profile(1).unwrap().unwrap().reminder, None);
+    h.last = vec![h.engine.reminder()];
+    h.press("Remind me in an hour");
+    h.expect("You have no daily reminder");
+    // /forget takes the reminder with everything else.
+    h.say("/remind 08:00");
+    assert!(due(&h).is_some());
+    h.say("/forget");
+    h.press("Yes, delete everything");
+    assert_eq!(h.store.reminder(1).unwrap(), None);
+    assert_eq!(h.store.raw_keys(1).unwrap(), Vec::new());
+}
+
+#[test]
+fn the_console_shows_a_due_reminder() {
+    use backcheck::clock::ManualClock;
+    use backcheck::console::Console;
+
+    let h = Harness::new();
+    let clock = ManualClock::new("2026-03-02T08:00:00Z".parse().unwrap());
+    let mut out = Vec::new();
+    {
+        let mut console = Console::new(&h.engine, &clock, 0, &mut out, h.dir.path());
+        let answers = "running\ndone\n60\nyes\nno\nBerlin\n07:00\n";
+        console.run(answers.as_bytes()).unwrap();
+    }
+    let before = String::from_utf8_lossy(&out).into_owned();
+    assert!(
+        !before.contains("Time for today's check-in"),
+        "nothing due yet"
+    );
+    clock.set("2026-03-03T06:05:00Z".parse().unwrap());
+    let mut out = Vec::new();
+    {
+        let mut console = Console::new(&h.engine, &clock, 0, &mut out, h.dir.path());
+        console.run("1\n".as_bytes()).unwrap();
+    }
+    let after = String::from_utf8_lossy(&out).into_owned();
+    assert_eq!(
+        after.matches("Time for today's check-in").count(),
+        1,
+        "{after}"
+    );
+    assert!(after.contains("Remind me in an hour"), "{after}");
+    assert!(
+        after.contains("How much does your back hurt"),
+        "1 = Check in now: {after}"
+    );
+}

@@ -440,3 +440,58 @@ async fn start_up_failures_and_an_early_shutdown_end_cleanly() {
         .unwrap_err();
     assert!(error.to_string().contains("not a url"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_due_reminder_arrives_with_its_buttons_and_starts_the_check_in() {
+    let fake = Arc::new(FakeBotApi::start().await);
+    let w = Watch::new(fake.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let bot = start(&fake, dir.path(), clock.clone());
+
+    // Onboarded at 09:00 in Berlin with a 07:00 reminder: the next one is tomorrow 07:00.
+    let mut t = Talk::new(6001);
+    onboard(&mut t, &w).await;
+    let due = bot.store.reminder(6001).unwrap().unwrap().next_due;
+    assert_eq!(due, Some("2026-03-03T06:00:00Z".parse().unwrap()));
+
+    // The next morning, a little after seven in Berlin.
+    clock.set("2026-03-03T06:00:20Z".parse().unwrap());
+    bot.engine.scheduler().changed().notify_one();
+    let reminder = t
+        .expect(&w, "the reminder", |m| {
+            m.sent.starts_with("Time for today's check-in")
+        })
+        .await;
+    for label in [
+        "Check in now",
+        "Remind me in an hour",
+        "Skip today",
+        "Stop reminders",
+    ] {
+        assert!(
+            reminder.button(label).is_some(),
+            "{label:?} on the reminder"
+        );
+    }
+    let data = reminder.button("Check in now").unwrap();
+    t.push(&w, &reminder, &data);
+    t.floor = reminder.id;
+    t.asked(&w, Question::Pain).await;
+    // Sent once: the claim moved the entry to the next day.
+    let state = bot.store.reminder(6001).unwrap().unwrap();
+    assert_eq!(
+        state.next_due,
+        Some("2026-03-04T06:00:00Z".parse().unwrap())
+    );
+    let reminders = fake
+        .requests_for("sendMessage")
+        .iter()
+        .filter(|r| {
+            r.text()
+                .is_some_and(|t| t.starts_with("Time for today's check-in"))
+        })
+        .count();
+    assert_eq!(reminders, 1);
+    bot.stop().await;
+}

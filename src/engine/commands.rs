@@ -249,3 +249,43 @@ impl Turn<'_> {
         Ok(())
     }
 }
+
+impl Turn<'_> {
+    /// The reminder's buttons: in an hour, skip today, stop reminders.
+    pub(super) fn reminder_action(&mut self, action: &str) -> Result<(), StoreError> {
+        let has_reminder = self.profile.as_ref().is_some_and(|p| p.reminder.is_some());
+        if !has_reminder {
+            self.say(Text::NoReminderSet);
+            self.reask_current();
+            return Ok(());
+        }
+        let scheduler = std::sync::Arc::clone(self.engine.scheduler());
+        let at = match action {
+            "snooze" => scheduler.snooze(self.user, self.now)?,
+            "skip" => scheduler.skip_today(self.user, self.now)?,
+            _ => {
+                // Off in the profile; the commit takes the entry out of the due index.
+                if let Some(p) = self.profile.as_mut() {
+                    p.reminder = None;
+                }
+                self.say(Text::ReminderOff);
+                self.reask_current();
+                return Ok(());
+            }
+        };
+        scheduler.changed().notify_one();
+        let local = at.map(|t| super::profile::clock(t.to_zoned(self.zone()).time()));
+        let said = if action == "snooze" {
+            Text::ReminderSnoozed
+        } else {
+            Text::ReminderSkipped
+        };
+        let text = fill(
+            self.script.text(said),
+            &[("time", local.as_deref().unwrap_or(""))],
+        );
+        self.replies.push(Reply::text(text));
+        self.reask_current();
+        Ok(())
+    }
+}

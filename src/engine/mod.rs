@@ -30,6 +30,7 @@ pub use commands::Command;
 pub use io::{Button, Input, Reply};
 
 use crate::model::{DayRecord, Profile, Question};
+use crate::reminders::Scheduler;
 use crate::script::{Script, Text};
 use crate::store::{Change, Store, StoreError, UserId};
 use state::{ConvState, Flow};
@@ -50,12 +51,18 @@ pub mod action {
     pub const TODAY: &str = "a:today";
     pub const HELP: &str = "a:help";
     pub const PROFILE: &str = "a:profile";
+    /// The reminder's buttons.
+    pub const SNOOZE: &str = "a:snooze";
+    pub const SKIP: &str = "a:skip";
+    pub const STOP: &str = "a:stop";
 }
 
 /// The conversation engine, shared by every transport.
 pub struct Engine {
     store: Arc<dyn Store>,
     script: Arc<Script>,
+    /// Reminders: rescheduled here when a user changes their reminder or time zone.
+    scheduler: Arc<Scheduler>,
     /// The zone that decides "today" for a user who has not set one yet.
     default_zone: String,
 }
@@ -67,9 +74,36 @@ impl Engine {
         default_zone: impl Into<String>,
     ) -> Self {
         Engine {
+            scheduler: Arc::new(Scheduler::new(Arc::clone(&store))),
             store,
             script,
             default_zone: default_zone.into(),
+        }
+    }
+
+    /// The reminder scheduler on this engine's store (transports run its loop).
+    pub fn scheduler(&self) -> &Arc<Scheduler> {
+        &self.scheduler
+    }
+
+    /// The daily reminder message, with its buttons: check in now, in an hour, skip today,
+    /// stop reminders.
+    pub fn reminder(&self) -> Reply {
+        let s = &self.script;
+        let button = |t: Text, data: &str| {
+            vec![Button {
+                label: s.text(t).to_string(),
+                data: data.to_string(),
+            }]
+        };
+        Reply::Message {
+            text: s.text(Text::Reminder).to_string(),
+            buttons: vec![
+                button(Text::ButtonCheckin, action::CHECKIN),
+                button(Text::ButtonSnooze, action::SNOOZE),
+                button(Text::ButtonSkip, action::SKIP),
+                button(Text::ButtonStop, action::STOP),
+            ],
         }
     }
 
@@ -276,6 +310,7 @@ impl Turn<'_> {
             "today" => Command::Today,
             "help" => Command::Help,
             "profile" => Command::Profile,
+            "snooze" | "skip" | "stop" => return self.reminder_action(action),
             _ => {
                 self.say_with_menu(self.script.text(Text::StaleIdle).to_string());
                 return Ok(());
@@ -303,6 +338,20 @@ impl Turn<'_> {
             store.forget(self.user)?;
             return Ok(self.replies);
         }
+        // A new reminder time or time zone moves the user's entry in the due index, in the
+        // same write as the profile.
+        let reschedule = match (&self.profile, &self.profile_before) {
+            (Some(p), Some(b)) => p.reminder != b.reminder || p.time_zone != b.time_zone,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let reminder = match (&self.profile, reschedule) {
+            (Some(p), true) => {
+                let old = store.reminder(self.user)?;
+                Some(Scheduler::schedule(p, old.as_ref(), self.now))
+            }
+            _ => None,
+        };
         let change = Change {
             profile: self
                 .profile
@@ -310,10 +359,14 @@ impl Turn<'_> {
                 .filter(|p| Some(*p) != self.profile_before.as_ref()),
             state: Some(&self.state).filter(|s| **s != self.before),
             day: self.day.as_ref(),
-            durable: self.day.is_some(),
+            reminder: reminder.as_ref(),
+            durable: self.day.is_some() || reminder.is_some(),
             ..Change::default()
         };
         store.write(self.user, change)?;
+        if reminder.is_some() {
+            self.engine.scheduler.changed().notify_one();
+        }
         Ok(self.replies)
     }
 }

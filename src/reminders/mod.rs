@@ -107,6 +107,25 @@ impl Scheduler {
         next
     }
 
+    /// Claims `user`'s reminder if it is due by `now` (the console, which serves one user
+    /// and must not claim, and so lose, other users' reminders). True: send it now.
+    pub fn tick_one(&self, user: UserId, now: Timestamp) -> Result<bool, StoreError> {
+        let Some(due) = self.store.reminder(user)?.and_then(|s| s.next_due) else {
+            return Ok(false);
+        };
+        if due > now {
+            return Ok(false);
+        }
+        match self.claim(user, due, now) {
+            Ok(Claim::Send) => {
+                self.store.flush()?;
+                Ok(true)
+            }
+            Ok(Claim::Skipped) | Err(StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Claims every reminder due by `now` (at most `limit` of them, earliest first) and
     /// returns the users to send one to, in due order. Reads only due index entries.
     pub fn tick(&self, now: Timestamp, limit: usize) -> Result<Vec<UserId>, StoreError> {

@@ -18,6 +18,7 @@ mod commands;
 mod handlers;
 mod outbox;
 pub mod redact;
+mod remind;
 mod render;
 mod run;
 pub mod send;

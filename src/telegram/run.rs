@@ -71,11 +71,13 @@ pub async fn run(
         .error_handler(LogErrors::new(&redactor, "handling an update"))
         .build();
     let token = dispatcher.shutdown_token();
+    let reminders = spawn_reminders(&bot, &app);
     let listener = Polling::builder(bot).timeout(settings.poll_timeout).build();
     let dispatching = dispatcher
         .try_dispatch_with_listener(listener, LogErrors::new(&redactor, "getting updates"));
     let dispatched = until_shutdown(dispatching, &token, shutdown).await;
     drop(dispatcher);
+    reminders.stop().await;
     if let Err(e) = dispatched {
         return Err(TelegramError::Connect(redactor.error(&e)));
     }
@@ -138,6 +140,36 @@ where
         }
     }
     dispatching.await
+}
+
+/// The reminder loop, running beside the dispatcher until `stop`.
+struct Reminders {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Reminders {
+    /// Stops the loop (a batch being sent is finished first) and waits for it.
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        if let Err(e) = self.task.await {
+            tracing::error!(error = %e, "the reminder loop failed");
+        }
+    }
+}
+
+/// Starts the scheduler's loop: it ticks, hands due reminders to `remind::deliver`, and
+/// sleeps until the next one is due or a reminder changes.
+fn spawn_reminders(bot: &TgBot, app: &Arc<App>) -> Reminders {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let scheduler = Arc::clone(app.engine.scheduler());
+    let clock = Arc::clone(&app.clock);
+    let (bot, app) = (bot.clone(), Arc::clone(app));
+    let deliver = move |users| super::remind::deliver(bot.clone(), Arc::clone(&app), users);
+    let task = tokio::spawn(scheduler.run(clock, deliver, async move {
+        let _ = stopped.await;
+    }));
+    Reminders { stop, task }
 }
 
 /// Writes everything to disk, off the async threads.
