@@ -1893,34 +1893,15 @@ mod properties {
     use proptest::collection::btree_map;
     use proptest::prelude::*;
     use proptest::sample::{select, subsequence};
+    use strum::IntoEnumIterator;
 
-    const ALL_FLAGS: [RedFlag; 12] = [
-        BladderBowel,
-        SaddleNumbness,
-        BothLegs,
-        LegWeakening,
-        SeriousAccident,
-        ChestPain,
-        Fever,
-        Injury,
-        FractureOrTear,
-        WeightLoss,
-        Swelling,
-        NightPain,
-    ];
-    const ALL_ACTIVITIES: [Activity; 11] = [
-        WeightLifting,
-        Running,
-        Cycling,
-        Swimming,
-        TeamSports,
-        YogaPilates,
-        Walking,
-        AquaticExercise,
-        LightStretching,
-        BeginnersYoga,
-        CoreWork,
-    ];
+    /// Every flag and every activity, from the enums themselves.
+    fn all_flags() -> Vec<RedFlag> {
+        RedFlag::iter().collect()
+    }
+    fn all_activities() -> Vec<Activity> {
+        Activity::iter().collect()
+    }
     const LEVELS: [Level; 6] = [Emergency, SeeDoctor, ActiveRest, Gentle, Lighter, Usual];
     const OUTCOMES: [Outcome; 4] = [Better, Same, Worse, NoExercise];
     /// What earlier plans offered: nothing, gentle options, usual activities, or a mix.
@@ -1951,9 +1932,9 @@ mod properties {
             proptest::option::of(select(
                 &[StartedToday, UpToAWeek, UpToSixWeeks, OverSixWeeks][..],
             )),
-            prop_oneof![3 => Just(vec![]), 1 => subsequence(&ALL_FLAGS[..], 0..=3)],
+            prop_oneof![3 => Just(vec![]), 1 => subsequence(all_flags(), 0..=3)],
             outcome(),
-            proptest::option::of(select(&ALL_ACTIVITIES[..])),
+            proptest::option::of(select(all_activities())),
         )
             .prop_map(
                 |(pain, spreads, feeling, episode, red_flags, yesterday, worse_activity)| CheckIn {
@@ -1975,7 +1956,7 @@ mod properties {
             proptest::option::weighted(0.95, 0u8..=10),
             select(&LEVELS[..]),
             outcome(),
-            proptest::option::of(select(&ALL_ACTIVITIES[..])),
+            proptest::option::of(select(all_activities())),
             proptest::option::of(0i32..=80),
             any::<bool>(),
             select(&OFFERS[..]),
@@ -2008,7 +1989,7 @@ mod properties {
             0u8..=6,
             select(&[Gentle, Lighter, Usual, ActiveRest][..]),
             prop_oneof![3 => Just(Some(Better)), 1 => outcome()],
-            proptest::option::of(select(&ALL_ACTIVITIES[..])),
+            proptest::option::of(select(all_activities())),
             select(&OFFERS[..]),
         );
         btree_map(1i32..=30, record, 15..30).prop_map(|days| {
@@ -2080,7 +2061,7 @@ mod properties {
         #[test]
         fn an_emergency_flag_always_means_emergency(
             p in a_profile(), mut today in checkin(), history in history(),
-            flag in select(&ALL_FLAGS[..6])
+            flag in select(all_flags().into_iter().filter(|f| f.is_emergency()).collect::<Vec<_>>())
         ) {
             today.add_flag(flag);
             let plan = triage(&p, &today, &history, TODAY);
