@@ -576,3 +576,91 @@ fn the_console_shows_a_due_reminder() {
         "1 = Check in now: {after}"
     );
 }
+
+/// Found in review: an emergency button wins even when its message is old.
+#[test]
+fn an_emergency_button_on_an_old_message_still_wins() {
+    let mut h = Harness::new();
+    h.onboard(1);
+    painful_until_flags(&mut h, "3");
+    let old = h.button("New loss of bladder or bowel control, or trouble passing urine");
+    h.say("/forget");
+    h.press("No, keep it");
+    assert!(asked(&h, Question::RedFlags), "{}", h.text());
+    h.send(1, Input::Button(old.data));
+    assert_eq!(h.plan_level(), Some(Level::Emergency), "{}", h.text());
+}
+
+/// Found in review: an emergency under two confirmations still ends the check-in with it.
+#[test]
+fn an_emergency_under_nested_confirmations_is_kept_in_the_check_in() {
+    let mut h = Harness::new();
+    h.onboard(1);
+    h.say("/checkin");
+    h.say("5");
+    h.say("I have a fever");
+    h.say("/forget");
+    h.say("I can't control my bladder");
+    assert_eq!(h.plan_level(), Some(Level::Emergency), "{}", h.text());
+    let day = h
+        .store
+        .day(1, jiff::civil::date(2026, 3, 2))
+        .unwrap()
+        .unwrap();
+    assert_eq!(day.level, Level::Emergency);
+    assert_eq!(day.checkin.pain, Some(5));
+    // Nothing is left pending that could overwrite it.
+    h.say("yes");
+    let day = h
+        .store
+        .day(1, jiff::civil::date(2026, 3, 2))
+        .unwrap()
+        .unwrap();
+    assert_eq!(day.level, Level::Emergency, "{}", h.text());
+}
+
+/// Found in review: a flag typed outside a check-in survives the check-in that follows.
+#[test]
+fn a_flag_reported_before_the_check_in_is_kept_by_it() {
+    let mut h = Harness::new();
+    h.onboard(1);
+    h.say("I have a fever");
+    h.press("Yes");
+    assert_eq!(h.plan_level(), Some(Level::SeeDoctor), "{}", h.text());
+    h.say("/checkin");
+    assert!(
+        asked(&h, Question::Pain),
+        "no 'update?' for a day of flags only: {}",
+        h.text()
+    );
+    h.say("0");
+    assert!(
+        h.button("Fever, or feeling hot and shivery")
+            .label
+            .starts_with("✓ ")
+    );
+    h.press("None of these");
+    assert_eq!(h.plan_level(), Some(Level::SeeDoctor), "{}", h.text());
+}
+
+/// Found in review: after /forget, a button from before cannot answer a new question.
+#[test]
+fn buttons_from_before_forget_do_not_answer_new_questions() {
+    let mut h = Harness::new();
+    h.say("/start");
+    h.say("none");
+    let old_yes = h.button("Yes");
+    h.say("yes");
+    h.say("no");
+    h.say("UTC");
+    h.say("off");
+    h.say("/forget");
+    h.press("Yes, delete everything");
+    h.say("/start");
+    h.say("none");
+    h.say("yes");
+    assert!(asked(&h, Question::Cancer));
+    h.send(1, Input::Button(old_yes.data));
+    h.expect("earlier question");
+    assert!(asked(&h, Question::Cancer), "{}", h.text());
+}

@@ -61,7 +61,9 @@ impl Turn<'_> {
             return self.start_onboarding();
         }
         let today = self.today();
-        if self.store().day(self.user, today)?.is_some() {
+        // A day that holds only red flags typed earlier is no check-in yet: no "update?".
+        let done = self.store().day(self.user, today)?;
+        if done.is_some_and(|d| d.checkin.pain.is_some()) {
             self.state.flow = Flow::Confirm {
                 question: Question::UpdateToday,
                 flag: None,
@@ -76,15 +78,22 @@ impl Turn<'_> {
     /// Begins a fresh check-in for `date`.
     pub(super) fn begin_checkin(&mut self, date: Date) -> Result<(), StoreError> {
         let history = self.history(date)?;
+        // Red flags already reported today (typed, or in an earlier check-in) are kept:
+        // redoing the check-in must not make a warning sign disappear.
+        let earlier = self.store().day(self.user, date)?;
+        let flags = earlier.map(|d| d.checkin.red_flags).unwrap_or_default();
         let ctx = CheckInCtx {
             episode_continues: triage::episode_start(&history, date).is_some(),
             yesterday: triage::plan_yesterday(&history, date).map(|d| d.suggested.clone()),
-            text_flags: Vec::new(),
+            text_flags: flags.clone(),
         };
         self.state.flow = Flow::CheckIn {
             step: Question::Pain,
             date,
-            draft: CheckIn::default(),
+            draft: CheckIn {
+                red_flags: flags,
+                ..CheckIn::default()
+            },
             ctx,
         };
         self.say(Text::CheckinIntro);
@@ -243,10 +252,11 @@ impl Turn<'_> {
 
     /// An emergency red flag, typed at any point: the Emergency answer at once.
     pub(super) fn emergency(&mut self, flags: &[RedFlag]) -> Result<(), StoreError> {
-        let flow = match &self.state.flow {
-            Flow::Confirm { resume, .. } => (**resume).clone(),
-            other => other.clone(),
-        };
+        // Under any confirmations (a flag to confirm, /forget), what was the user doing?
+        let mut flow = self.state.flow.clone();
+        while let Flow::Confirm { resume, .. } = flow {
+            flow = *resume;
+        }
         if let Flow::CheckIn {
             date, mut draft, ..
         } = flow
@@ -257,9 +267,7 @@ impl Turn<'_> {
             self.state.flow = Flow::Idle;
             return self.save_day(date, draft);
         }
-        if matches!(self.state.flow, Flow::Confirm { .. }) {
-            self.state.flow = flow;
-        }
+        self.state.flow = flow;
         self.add_flags_today(flags)
     }
 

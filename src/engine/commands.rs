@@ -134,7 +134,11 @@ impl Turn<'_> {
                 Ok(())
             }
             Command::Forget => {
-                let resume = Box::new(std::mem::take(&mut self.state.flow));
+                // Confirmations do not nest: a pending one is replaced, its flow resumed after.
+                let resume = match std::mem::take(&mut self.state.flow) {
+                    Flow::Confirm { resume, .. } => resume,
+                    other => Box::new(other),
+                };
                 self.state.flow = Flow::Confirm {
                     question: Question::ConfirmForget,
                     flag: None,

@@ -155,7 +155,12 @@ impl Engine {
         if let Some(p) = profile.as_mut() {
             p.blocked = false;
         }
-        let state = self.store.state(user)?.unwrap_or_default();
+        // A user with no stored state (new, or after /forget) starts numbering questions
+        // from the clock, so a button from before /forget cannot match a new question.
+        let state = self.store.state(user)?.unwrap_or_else(|| ConvState {
+            seq: now.as_second() as u32,
+            ..ConvState::default()
+        });
         let mut turn = Turn {
             engine: self,
             script: &self.script,
@@ -250,6 +255,12 @@ impl Turn<'_> {
     fn button(&mut self, data: &str) -> Result<(), StoreError> {
         if let Some(action) = data.strip_prefix("a:") {
             return self.action(action);
+        }
+        // An emergency red flag wins even from an old message: safety before staleness.
+        if let Some((_, key)) = data.split_once(':')
+            && let Some(flag) = ask::flag_key(key).filter(|f| f.is_emergency())
+        {
+            return self.emergency(&[flag]);
         }
         let stamped = data
             .split_once(':')

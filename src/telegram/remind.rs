@@ -23,6 +23,13 @@ pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) {
             chat,
             user: Some(user),
         };
+        // The blocked mark is cleared first, so that after the send it says whether this
+        // reminder was refused (a stale mark must not count a delivered reminder as a 403).
+        let engine = Arc::clone(&app.engine);
+        let cleared = tokio::task::spawn_blocking(move || engine.set_blocked(user, false)).await;
+        if let Ok(Err(e)) = cleared {
+            tracing::warn!(user, error = %e, "could not clear the blocked mark");
+        }
         let sent = outbox.deliver(vec![app.engine.reminder()], None).await;
         let ok = sent.is_ok();
         let engine = Arc::clone(&app.engine);
