@@ -664,3 +664,64 @@ fn buttons_from_before_forget_do_not_answer_new_questions() {
     h.expect("earlier question");
     assert!(asked(&h, Question::Cancer), "{}", h.text());
 }
+
+#[test]
+fn yesterday_can_be_recorded_late_until_noon() {
+    let mut h = Harness::new();
+    // Monday 08:00 UTC = 09:00 in Berlin.
+    h.onboard(1);
+    h.say("/checkin yesterday");
+    h.expect("recorded late");
+    assert!(asked(&h, Question::Pain), "{}", h.text());
+    h.say("3");
+    h.press("Lower back");
+    h.press("No");
+    h.press("Dull ache or stiffness");
+    h.press("In the morning");
+    h.press("Started today");
+    h.press("None of these");
+    h.expect("Recorded as yesterday's check-in (late).");
+    assert_eq!(h.plan_level(), Some(Level::Lighter), "{}", h.text());
+    let sunday = h
+        .store
+        .day(1, jiff::civil::date(2026, 3, 1))
+        .unwrap()
+        .unwrap();
+    assert_eq!(sunday.checkin.pain, Some(3));
+    assert!(
+        h.store
+            .day(1, jiff::civil::date(2026, 3, 2))
+            .unwrap()
+            .is_none(),
+        "today untouched"
+    );
+    // Once only; and today's check-in now asks how yesterday went.
+    h.say("/checkin yesterday");
+    h.expect("already recorded");
+    h.say("/checkin");
+    h.say("2");
+    h.press("Lower back");
+    h.press("No");
+    h.press("Dull ache or stiffness");
+    h.press("In the morning");
+    assert!(
+        asked(&h, Question::RedFlags),
+        "the episode continues from yesterday: {}",
+        h.text()
+    );
+    h.press("None of these");
+    assert!(asked(&h, Question::Yesterday), "{}", h.text());
+
+    // After noon it is too late.
+    let mut h = Harness::new();
+    h.onboard(2);
+    h.now = "2026-03-02T11:30:00Z".parse().unwrap(); // 12:30 in Berlin
+    h.say_as(2, "/checkin yesterday");
+    h.expect("until noon");
+    assert!(
+        h.store
+            .day(2, jiff::civil::date(2026, 3, 1))
+            .unwrap()
+            .is_none()
+    );
+}

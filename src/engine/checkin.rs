@@ -25,6 +25,9 @@ const ORDER: [Question; 9] = [
     Question::WorseActivity,
 ];
 
+/// Yesterday's check-in can be recorded until this hour today (local time).
+const LATE_UNTIL_HOUR: i8 = 12;
+
 /// How many days of history triage looks at (its longest rule looks back 6 weeks and a bit).
 const HISTORY_DAYS: i64 = 60;
 
@@ -75,6 +78,29 @@ impl Turn<'_> {
         self.begin_checkin(today)
     }
 
+    /// "/checkin yesterday": yesterday's check-in can be recorded until noon today, once.
+    pub(super) fn start_late_checkin(&mut self) -> Result<(), StoreError> {
+        if self.profile.is_none() {
+            self.say(Text::SetupFirst);
+            return self.start_onboarding();
+        }
+        let local = self.now.to_zoned(self.zone());
+        let Ok(yesterday) = local.date().yesterday() else {
+            return Ok(());
+        };
+        if local.hour() >= LATE_UNTIL_HOUR {
+            self.say(Text::LateCheckinClosed);
+            return Ok(());
+        }
+        let done = self.store().day(self.user, yesterday)?;
+        if done.is_some_and(|d| d.checkin.pain.is_some()) {
+            self.say(Text::LateCheckinExists);
+            return Ok(());
+        }
+        self.say(Text::LateCheckinIntro);
+        self.begin_checkin(yesterday)
+    }
+
     /// Begins a fresh check-in for `date`.
     pub(super) fn begin_checkin(&mut self, date: Date) -> Result<(), StoreError> {
         let history = self.history(date)?;
@@ -96,7 +122,9 @@ impl Turn<'_> {
             },
             ctx,
         };
-        self.say(Text::CheckinIntro);
+        if date >= self.today() {
+            self.say(Text::CheckinIntro);
+        }
         self.ask(Question::Pain);
         Ok(())
     }
@@ -225,6 +253,9 @@ impl Turn<'_> {
             checkin,
             recorded_at: self.now,
         });
+        if date < self.today() {
+            self.say(Text::LateCheckinRecorded);
+        }
         self.say_plan(&plan, date);
         Ok(())
     }

@@ -105,6 +105,7 @@ impl Turn<'_> {
             }
             Command::Checkin if onboarding => self.busy(Text::FinishSetupFirst),
             Command::Checkin if in_checkin => self.busy(Text::InCheckin),
+            Command::Checkin if is_yesterday(args) => self.start_late_checkin(),
             Command::Checkin => self.start_checkin(),
             Command::Today => self.today_plan(),
             Command::History => {
@@ -292,4 +293,9 @@ impl Turn<'_> {
         self.reask_current();
         Ok(())
     }
+}
+
+/// "/checkin yesterday": the late check-in.
+fn is_yesterday(args: &str) -> bool {
+    args.trim().eq_ignore_ascii_case("yesterday")
 }

@@ -13,8 +13,8 @@ use crate::engine::Input;
 pub enum Command {
     #[command(description = "set up, or welcome back")]
     Start,
-    #[command(description = "today's check-in")]
-    Checkin,
+    #[command(description = "today's check-in (/checkin yesterday until noon)")]
+    Checkin(String),
     #[command(description = "what can I do today?")]
     Today,
     #[command(description = "your last days, e.g. /history 30")]
@@ -49,7 +49,7 @@ impl Command {
     pub fn to_input(&self) -> Input {
         let (name, args) = match self {
             Command::Start => ("start", ""),
-            Command::Checkin => ("checkin", ""),
+            Command::Checkin(a) => ("checkin", a.as_str()),
             Command::Today => ("today", ""),
             Command::History(a) => ("history", a.as_str()),
             Command::Remind(a) => ("remind", a.as_str()),
