@@ -84,6 +84,7 @@ fn profile() -> Profile {
         time_zone: "Europe/Berlin".to_owned(),
         reminder: Some(time(7, 30, 0, 0)),
         blocked: false,
+        summary_day: Default::default(),
     }
 }
 

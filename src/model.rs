@@ -170,6 +170,35 @@ answer_enum! {
     Level { Emergency, SeeDoctor, ActiveRest, Gentle, Lighter, Usual }
 }
 
+answer_enum! {
+    /// The day of the week the weekly summary comes (after that day's check-in), or off.
+    SummaryDay { Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday, Off }
+}
+
+impl Default for SummaryDay {
+    /// Sunday, the end of the week for most people.
+    fn default() -> Self {
+        SummaryDay::Sunday
+    }
+}
+
+impl SummaryDay {
+    /// Whether the summary comes on `weekday`.
+    pub fn is(self, weekday: jiff::civil::Weekday) -> bool {
+        use jiff::civil::Weekday as W;
+        let day = match weekday {
+            W::Monday => SummaryDay::Monday,
+            W::Tuesday => SummaryDay::Tuesday,
+            W::Wednesday => SummaryDay::Wednesday,
+            W::Thursday => SummaryDay::Thursday,
+            W::Friday => SummaryDay::Friday,
+            W::Saturday => SummaryDay::Saturday,
+            W::Sunday => SummaryDay::Sunday,
+        };
+        self == day
+    }
+}
+
 /// What onboarding collects, editable later with /profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -187,6 +216,9 @@ pub struct Profile {
     /// Telegram said the user blocked the bot: send no reminders until they write again.
     #[serde(default)]
     pub blocked: bool,
+    /// When the weekly summary comes (Sunday unless changed with /summary).
+    #[serde(default)]
+    pub summary_day: SummaryDay,
 }
 
 /// One day's answers. Optional fields were skipped because they could not change the plan.

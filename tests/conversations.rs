@@ -725,3 +725,67 @@ fn yesterday_can_be_recorded_late_until_noon() {
             .is_none()
     );
 }
+
+#[test]
+fn the_weekly_summary_comes_after_the_check_in_on_the_chosen_day() {
+    let mut h = Harness::new();
+    h.onboard(1);
+    // Monday 2 March to Sunday 8 March: a quick pain-free check-in every day.
+    let quick = |h: &mut Harness| {
+        h.say("/checkin");
+        h.say("0");
+        h.press("None of these");
+        if asked(h, Question::Yesterday) {
+            h.press("Better");
+        }
+    };
+    let summary_header = common::script().history.summary.header.clone();
+    let header_start: String = summary_header.chars().take_while(|c| *c != '{').collect();
+    for day in 0..6 {
+        quick(&mut h);
+        assert!(
+            !h.text().contains(header_start.trim()),
+            "no summary on day {day}: {}",
+            h.text()
+        );
+        h.next_day(1);
+    }
+    quick(&mut h);
+    assert_eq!(h.plan_level(), Some(Level::Usual), "{}", h.text());
+    assert!(
+        h.text().contains(header_start.trim()),
+        "Sunday brings the summary: {}",
+        h.text()
+    );
+    assert!(
+        h.last_text().contains('7'),
+        "7 of 7 days: {}",
+        h.last_text()
+    );
+
+    // Another day, or off.
+    h.say("/summary monday");
+    h.expect("comes on Mondays");
+    h.next_day(1);
+    quick(&mut h);
+    assert!(
+        h.text().contains(header_start.trim()),
+        "Monday now: {}",
+        h.text()
+    );
+    h.say("/summary off");
+    h.expect("Weekly summaries are off");
+    h.next_day(7);
+    quick(&mut h);
+    assert!(!h.text().contains(header_start.trim()), "{}", h.text());
+    h.say("/summary someday");
+    h.expect("/summary sunday");
+    // Editing another part of the profile keeps the choice.
+    h.say("/profile");
+    h.press("Session length");
+    h.press("45 min");
+    assert_eq!(
+        h.store.profile(1).unwrap().unwrap().summary_day,
+        backcheck::model::SummaryDay::Off
+    );
+}

@@ -579,6 +579,7 @@ fn the_history_command_sends_the_chart_then_the_picture() {
         time_zone: "Europe/Berlin".to_string(),
         reminder: None,
         blocked: false,
+        summary_day: Default::default(),
     };
     for record in good_week() {
         let change = Change {

@@ -32,6 +32,7 @@ fn profile(zone: &str, at: Option<Time>) -> Profile {
         time_zone: zone.to_owned(),
         reminder: at,
         blocked: false,
+        summary_day: Default::default(),
     }
 }
 

@@ -43,7 +43,7 @@ async fn onboarding_and_a_check_in_by_buttons_then_by_typing() {
         .iter()
         .map(|c| c["command"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(names.len(), 11, "{names:?}");
+    assert_eq!(names.len(), 12, "{names:?}");
     assert!(names.contains(&"checkin".to_string()), "{names:?}");
 
     // Every press was answered, and every pressed question now shows its answer, keyboard gone.

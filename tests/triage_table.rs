@@ -1234,6 +1234,7 @@ fn profile(cleared: Cleared, cancer: bool, usual: &[Activity]) -> Profile {
         time_zone: "Europe/Berlin".to_owned(),
         reminder: None,
         blocked: false,
+        summary_day: Default::default(),
     }
 }
 

@@ -53,6 +53,7 @@ fn fallback_profile(zone: &str) -> Profile {
         time_zone: zone.to_string(),
         reminder: None,
         blocked: false,
+        summary_day: Default::default(),
     }
 }
 
@@ -253,10 +254,30 @@ impl Turn<'_> {
             checkin,
             recorded_at: self.now,
         });
-        if date < self.today() {
+        let late = date < self.today();
+        if late {
             self.say(Text::LateCheckinRecorded);
         }
         self.say_plan(&plan, date);
+        let summary_day = self.profile.as_ref().map(|p| p.summary_day);
+        if !late && summary_day.is_some_and(|d| d.is(date.weekday())) {
+            self.weekly_summary(date)?;
+        }
+        Ok(())
+    }
+
+    /// The weekly summary, after the check-in on the user's summary day.
+    fn weekly_summary(&mut self, date: Date) -> Result<(), StoreError> {
+        let Some(today) = self.day.clone() else {
+            return Ok(());
+        };
+        let from = date.checked_sub(27.days()).unwrap_or(date);
+        let mut records = self.history(date)?;
+        records.retain(|r| r.date >= from);
+        records.push(today);
+        let week = crate::history::weekly_summary(&records, date);
+        let text = crate::history::summary::render(&week, self.script);
+        self.replies.push(Reply::text(text));
         Ok(())
     }
 

@@ -2,12 +2,12 @@
 //! today's plan, history, export, forget, cancel, help.
 
 use jiff::civil::Date;
-use strum::{EnumIter, EnumString, IntoStaticStr};
+use strum::{EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
 use super::state::Flow;
 use super::{Reply, Turn};
 use crate::history;
-use crate::model::Question;
+use crate::model::{Question, SummaryDay};
 use crate::script::{Text, fill};
 use crate::store::StoreError;
 
@@ -26,6 +26,7 @@ pub enum Command {
     Forget,
     Cancel,
     Help,
+    Summary,
 }
 
 impl Command {
@@ -160,6 +161,15 @@ impl Turn<'_> {
                 };
                 self.state.flow = Flow::Idle;
                 self.say(said);
+                Ok(())
+            }
+            Command::Summary if self.profile.is_none() => {
+                self.say(Text::SetupFirst);
+                self.start_onboarding()
+            }
+            Command::Summary => {
+                self.set_summary_day(args);
+                self.reask_current();
                 Ok(())
             }
             Command::Help => {
@@ -298,4 +308,36 @@ impl Turn<'_> {
 /// "/checkin yesterday": the late check-in.
 fn is_yesterday(args: &str) -> bool {
     args.trim().eq_ignore_ascii_case("yesterday")
+}
+
+impl Turn<'_> {
+    /// /summary sunday (any weekday, or its first three letters) or /summary off.
+    fn set_summary_day(&mut self, args: &str) {
+        let wanted = args.trim().to_lowercase();
+        let day = if wanted.len() >= 3 {
+            SummaryDay::iter().find(|d| d.key().starts_with(&wanted))
+        } else {
+            None
+        };
+        let (Some(day), Some(profile)) = (day, self.profile.as_mut()) else {
+            self.say(Text::SummaryUsage);
+            return;
+        };
+        profile.summary_day = day;
+        if day == SummaryDay::Off {
+            self.say(Text::SummaryOff);
+            return;
+        }
+        let idx = SummaryDay::iter().position(|d| d == day).unwrap_or(0);
+        let name = self
+            .script
+            .plan
+            .dates
+            .weekdays
+            .get(idx)
+            .cloned()
+            .unwrap_or_default();
+        let text = fill(self.script.text(Text::SummarySet), &[("day", &name)]);
+        self.replies.push(Reply::text(text));
+    }
 }

@@ -53,6 +53,7 @@ fn profile_of(d: &ProfileDraft) -> Option<Profile> {
         time_zone: d.time_zone.clone()?,
         reminder: d.reminder?,
         blocked: false,
+        summary_day: Default::default(),
     })
 }
 
@@ -240,7 +241,12 @@ impl Turn<'_> {
                 }
             },
             Flow::Edit { step, draft } => {
-                self.profile = profile_of(&draft);
+                // What the draft does not carry stays as it was.
+                let kept = self.profile.as_ref().map(|p| p.summary_day);
+                self.profile = profile_of(&draft).map(|p| Profile {
+                    summary_day: kept.unwrap_or_default(),
+                    ..p
+                });
                 match (step, self.profile.clone()) {
                     (Question::Reminder, Some(p)) => self.say_reminder(&p),
                     (Question::TimeZone, Some(p)) => self.say_zone(&p),

@@ -33,6 +33,8 @@ pub enum Command {
     Cancel,
     #[command(description = "how this works")]
     Help,
+    #[command(description = "weekly summary day: /summary sunday or /summary off")]
+    Summary(String),
 }
 
 impl Command {
@@ -59,6 +61,7 @@ impl Command {
             Command::Forget => ("forget", ""),
             Command::Cancel => ("cancel", ""),
             Command::Help => ("help", ""),
+            Command::Summary(a) => ("summary", a.as_str()),
         };
         let args = args.trim();
         if args.is_empty() {
