@@ -495,3 +495,32 @@ async fn a_due_reminder_arrives_with_its_buttons_and_starts_the_check_in() {
     assert_eq!(reminders, 1);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn history_arrives_as_text_and_a_png_photo() {
+    let fake = Arc::new(FakeBotApi::start().await);
+    let w = Watch::new(fake.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let bot = start(&fake, dir.path(), clock());
+
+    let mut t = Talk::new(9101);
+    onboard(&mut t, &w).await;
+    let plan = check_in_by_buttons(&mut t, &w, "5").await;
+    assert_eq!(plan.first_line(), "Gentle day");
+    t.say(&w, "/history");
+    let request = fake
+        .wait_for(|r| r.method == "sendPhoto" && r.is_ok(), WAIT)
+        .await;
+    assert_eq!(request.chat_id(), Some(t.user));
+    let photo = request.file("photo").expect("a photo");
+    assert!(photo.bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    assert!(photo.bytes.len() > 1_000);
+    let chart = fake
+        .requests_for("sendMessage")
+        .into_iter()
+        .filter(|r| r.chat_id() == Some(t.user))
+        .filter_map(|r| r.text())
+        .find(|text| text.contains("Gentle") && text.contains(" 5 "));
+    assert!(chart.is_some(), "{}", fake.describe_requests());
+    bot.stop().await;
+}
