@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use super::ask::{Answer, flag_key};
 use super::state::{CheckInCtx, Flow};
 use super::{Reply, Turn};
-use crate::model::{Activity, CheckIn, Cleared, DayRecord, Outcome, Profile, Question, RedFlag};
+use crate::model::{Activity, CheckIn, Cleared, DayRecord, Outcome, Profile, Question};
 use crate::script::{Text, render};
 use crate::store::StoreError;
 use crate::triage::{self, Plan};
@@ -238,14 +238,10 @@ impl Turn<'_> {
     }
 
     /// Triages `checkin` for `date`, keeps the day to be written durably, and says the plan.
-    fn save_day(&mut self, date: Date, checkin: CheckIn) -> Result<(), StoreError> {
+    pub(super) fn save_day(&mut self, date: Date, checkin: CheckIn) -> Result<(), StoreError> {
         let history = self.history(date)?;
-        let profile = self
-            .profile
-            .clone()
-            .unwrap_or_else(|| fallback_profile(&self.engine.default_zone));
-        let plan = triage::triage(&profile, &checkin, &history, date);
-        self.day = Some(DayRecord {
+        let plan = self.triage_with(&checkin, &history, date);
+        let record = DayRecord {
             date,
             level: plan.level,
             episode_start: plan.episode_start,
@@ -253,7 +249,7 @@ impl Turn<'_> {
             clearance_note: plan.clearance_note,
             checkin,
             recorded_at: self.now,
-        });
+        };
         let late = date < self.today();
         if late {
             self.say(Text::LateCheckinRecorded);
@@ -261,24 +257,32 @@ impl Turn<'_> {
         self.say_plan(&plan, date);
         let summary_day = self.profile.as_ref().map(|p| p.summary_day);
         if !late && summary_day.is_some_and(|d| d.is(date.weekday())) {
-            self.weekly_summary(date)?;
+            self.weekly_summary(history, &record);
         }
+        self.day = Some(record);
         Ok(())
     }
 
-    /// The weekly summary, after the check-in on the user's summary day.
-    fn weekly_summary(&mut self, date: Date) -> Result<(), StoreError> {
-        let Some(today) = self.day.clone() else {
-            return Ok(());
-        };
-        let from = date.checked_sub(27.days()).unwrap_or(date);
-        let mut records = self.history(date)?;
+    /// Triage with the user's profile (or the cautious fallback before onboarding is done).
+    fn triage_with(&self, checkin: &CheckIn, history: &[DayRecord], date: Date) -> Plan {
+        match &self.profile {
+            Some(p) => triage::triage(p, checkin, history, date),
+            None => {
+                let fallback = fallback_profile(&self.engine.default_zone);
+                triage::triage(&fallback, checkin, history, date)
+            }
+        }
+    }
+
+    /// The weekly summary, after the check-in on the user's summary day, from the history
+    /// the check-in was triaged with and the day just completed.
+    fn weekly_summary(&mut self, mut records: Vec<DayRecord>, today: &DayRecord) {
+        let from = today.date.checked_sub(27.days()).unwrap_or(today.date);
         records.retain(|r| r.date >= from);
-        records.push(today);
-        let week = crate::history::weekly_summary(&records, date);
+        records.push(today.clone());
+        let week = crate::history::weekly_summary(&records, today.date);
         let text = crate::history::summary::render(&week, self.script);
         self.replies.push(Reply::text(text));
-        Ok(())
     }
 
     /// Says a plan.
@@ -290,125 +294,6 @@ impl Turn<'_> {
     /// Today's plan from the stored check-in (the same inputs give the same plan).
     pub(super) fn plan_for(&self, record: &DayRecord) -> Result<Plan, StoreError> {
         let history = self.history(record.date)?;
-        let profile = self
-            .profile
-            .clone()
-            .unwrap_or_else(|| fallback_profile(&self.engine.default_zone));
-        Ok(triage::triage(
-            &profile,
-            &record.checkin,
-            &history,
-            record.date,
-        ))
-    }
-
-    /// An emergency red flag, typed at any point: the Emergency answer at once.
-    pub(super) fn emergency(&mut self, flags: &[RedFlag]) -> Result<(), StoreError> {
-        // Under any confirmations (a flag to confirm, /forget), what was the user doing?
-        let mut flow = self.state.flow.clone();
-        while let Flow::Confirm { resume, .. } = flow {
-            flow = *resume;
-        }
-        if let Flow::CheckIn {
-            date, mut draft, ..
-        } = flow
-        {
-            for f in flags {
-                draft.add_flag(*f);
-            }
-            self.state.flow = Flow::Idle;
-            return self.save_day(date, draft);
-        }
-        self.state.flow = flow;
-        self.add_flags_today(flags)
-    }
-
-    /// Adds red flags to today's check-in (or starts one that holds only them) and says
-    /// the plan; the conversation stays where it was.
-    fn add_flags_today(&mut self, flags: &[RedFlag]) -> Result<(), StoreError> {
-        let today = self.today();
-        let mut checkin = self
-            .store()
-            .day(self.user, today)?
-            .map(|d| d.checkin)
-            .unwrap_or_default();
-        for f in flags {
-            checkin.add_flag(*f);
-        }
-        self.save_day(today, checkin)
-    }
-
-    /// Whether the user already told us about `flag` today.
-    pub(super) fn flag_known(&self, flag: RedFlag) -> bool {
-        let in_flow = |flow: &Flow| match flow {
-            Flow::CheckIn { draft, .. } => draft.red_flags.contains(&flag),
-            _ => false,
-        };
-        match &self.state.flow {
-            Flow::Confirm { resume, .. } => in_flow(resume),
-            flow => in_flow(flow),
-        }
-    }
-
-    /// A see-a-doctor flag in free text: confirm it with one yes/no question first.
-    pub(super) fn confirm_flag(&mut self, flag: RedFlag) {
-        let resume = match std::mem::take(&mut self.state.flow) {
-            Flow::Confirm { resume, .. } => resume,
-            other => Box::new(other),
-        };
-        self.state.flow = Flow::Confirm {
-            question: Question::ConfirmFlag,
-            flag: Some(flag),
-            resume,
-        };
-        self.ask(Question::ConfirmFlag);
-    }
-
-    /// The answer to a confirmation (red flag, update today, forget).
-    pub(super) fn confirm_answer(&mut self, q: Question, yes: bool) -> Result<(), StoreError> {
-        let Flow::Confirm { flag, resume, .. } = std::mem::take(&mut self.state.flow) else {
-            return Ok(());
-        };
-        self.state.flow = *resume;
-        match (q, yes) {
-            (Question::ConfirmFlag, true) => {
-                let Some(flag) = flag else { return Ok(()) };
-                if let Flow::CheckIn { draft, ctx, .. } = &mut self.state.flow {
-                    draft.add_flag(flag);
-                    ctx.text_flags.push(flag);
-                    self.say(Text::FlagRecorded);
-                    self.resume_question();
-                    return Ok(());
-                }
-                self.add_flags_today(&[flag])?;
-                self.resume_question();
-            }
-            (Question::ConfirmFlag, false) => {
-                self.say(Text::FlagNotConfirmed);
-                self.resume_question();
-            }
-            (Question::UpdateToday, true) => {
-                let today = self.today();
-                return self.begin_checkin(today);
-            }
-            (Question::UpdateToday, false) => self.say(Text::KeepToday),
-            (Question::ConfirmForget, true) => {
-                self.forget = true;
-                self.say(Text::Forgotten);
-            }
-            (Question::ConfirmForget, false) => {
-                self.say(Text::KeptData);
-                self.resume_question();
-            }
-            _ => {}
-        }
-        Ok(())
-    }
-
-    /// Back to the question the conversation was on, asked afresh (a new `seq`).
-    fn resume_question(&mut self) {
-        if let Some(q) = self.step() {
-            self.ask(q);
-        }
+        Ok(self.triage_with(&record.checkin, &history, record.date))
     }
 }

@@ -7,6 +7,7 @@
 //!
 //! - `ask`: asking questions (buttons stamped with the state's `seq`) and reading answers;
 //! - `checkin`: the daily check-in and its plan;
+//! - `flags`: red flags in free text, and confirmations;
 //! - `profile`: onboarding and /profile, /remind, /timezone;
 //! - `commands`: the slash commands, /today, /history, /export, /forget;
 //! - `zones`: time zones from names, cities or the user's local time.
@@ -17,6 +18,7 @@ pub mod state;
 mod ask;
 mod checkin;
 mod commands;
+mod flags;
 mod profile;
 mod zones;
 

@@ -48,6 +48,25 @@ pub struct SledStore {
 }
 
 impl SledStore {
+    /// Every tree a user's records live in, in the order transactions take them.
+    fn trees(
+        &self,
+    ) -> (
+        &sled::Tree,
+        &sled::Tree,
+        &sled::Tree,
+        &sled::Tree,
+        &sled::Tree,
+    ) {
+        (
+            &self.profiles,
+            &self.states,
+            &self.days,
+            &self.reminders,
+            &self.due,
+        )
+    }
+
     /// Opens (or creates) the database in `path`. A second process gets `StoreError::InUse`.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let shown = path.display().to_string();
@@ -217,14 +236,7 @@ impl Store for SledStore {
         };
         let reminder = encode_reminder(user, reminder)?;
 
-        let trees = (
-            &self.profiles,
-            &self.states,
-            &self.days,
-            &self.reminders,
-            &self.due,
-        );
-        trees
+        self.trees()
             .transaction(|(profiles, states, days, reminders, index)| {
                 tx_write_reminder(reminders, index, user, &reminder, expect_reminder)?;
                 write_records(profiles, states, days, &key, &profile, &state, &day)
@@ -254,14 +266,7 @@ impl Store for SledStore {
             Vec::new()
         };
 
-        let trees = (
-            &self.profiles,
-            &self.states,
-            &self.days,
-            &self.reminders,
-            &self.due,
-        );
-        trees
+        self.trees()
             .transaction(|(profiles, states, days, reminders, index)| {
                 for key in &profile_keys {
                     profiles.remove(key.clone())?;
