@@ -56,6 +56,9 @@ pub struct Config {
     pub language: String,
     pub default_time_zone: String,
     pub log: String,
+    /// Keep Telegram's flood limits (`telegram.throttle`); false only for load tests against
+    /// a fake Bot API.
+    pub throttle: bool,
 }
 
 impl Default for Config {
@@ -69,13 +72,17 @@ impl Default for Config {
             language: "en".to_string(),
             default_time_zone: "UTC".to_string(),
             log: "info".to_string(),
+            throttle: true,
         }
     }
 }
 
+/// The keys that hold `true` or `false`; every other key holds a string.
+const BOOL_KEYS: [&str; 1] = ["telegram.throttle"];
+
 /// Every key the file may hold, by section.
 const KEYS: [(&str, &[&str]); 5] = [
-    ("telegram", &["token", "api_url"]),
+    ("telegram", &["token", "api_url", "throttle"]),
     ("storage", &["data_dir"]),
     ("dialogs", &["dir", "language"]),
     ("bot", &["default_time_zone"]),
@@ -155,7 +162,11 @@ impl Config {
                     let reason = format!("unknown key; expected one of: {}", keys.join(", "));
                     return Err(key_error(&dotted, &reason));
                 }
-                if !value.is_str() {
+                if BOOL_KEYS.contains(&dotted.as_str()) {
+                    if !value.is_bool() {
+                        return Err(key_error(&dotted, "must be true or false (no quotes)"));
+                    }
+                } else if !value.is_str() {
                     return Err(key_error(&dotted, "must be a string in quotes"));
                 }
             }
@@ -210,6 +221,13 @@ impl Config {
         if let Some(level) = get("log", "level").filter(|l| !l.is_empty()) {
             c.log = level;
         }
+        if let Some(throttle) = table
+            .get("telegram")
+            .and_then(|t| t.get("throttle"))
+            .and_then(toml::Value::as_bool)
+        {
+            c.throttle = throttle;
+        }
         Ok(c)
     }
 
@@ -250,6 +268,18 @@ mod tests {
         assert_eq!(c.language, d.language);
         assert_eq!(c.default_time_zone, d.default_time_zone);
         assert_eq!(c.api_url.as_deref(), Some("https://api.telegram.org"));
+        assert!(c.throttle && d.throttle);
+    }
+
+    #[test]
+    fn throttle_can_be_turned_off_for_load_tests() {
+        let c = Config::from_toml("[telegram]\nthrottle = false\n", "c.toml").unwrap();
+        assert!(!c.throttle);
+        let c = Config::from_toml("[telegram]\nthrottle = true\n", "c.toml").unwrap();
+        assert!(c.throttle);
+        let c =
+            Config::from_toml("[telegram]\napi_url = \"http://127.0.0.1:9\"\n", "c.toml").unwrap();
+        assert!(c.throttle, "a file without the key keeps the limits");
     }
 
     #[test]
@@ -272,6 +302,17 @@ mod tests {
                 "telegram.api_url",
                 "http",
             ),
+            (
+                "[telegram]\nthrottle = \"no\"\n",
+                "telegram.throttle",
+                "true or false",
+            ),
+            (
+                "[telegram]\nthrottle = 0\n",
+                "telegram.throttle",
+                "true or false",
+            ),
+            ("[telegram]\ntoken = true\n", "telegram.token", "string"),
         ];
         for (text, key, reason) in cases {
             let e = Config::from_toml(text, "c.toml").unwrap_err().to_string();
