@@ -186,6 +186,13 @@ impl Outbox<'_> {
         match result {
             Ok(_) => Ok(Next::Continue),
             Err(e) if classify(&e) == Class::Unreachable => Ok(self.unreachable().await),
+            // Telegram delivered it and only its answer was unreadable: the rest of the turn
+            // (the next question, say) must still follow.
+            Err(e) if classify(&e) == Class::Delivered => {
+                let error = self.app.redactor.error(&e);
+                tracing::warn!(chat = self.chat.0, what, %error, "delivered, answer unreadable");
+                Ok(Next::Continue)
+            }
             Err(e) => Err(HandlerError::Telegram {
                 what,
                 chat: self.chat.0,

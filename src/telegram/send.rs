@@ -3,8 +3,9 @@
 //! The `Throttle` adaptor keeps Telegram's flood limits and itself waits out a 429 on the
 //! `send_*` methods; this module covers everything else: a 429 on an edit or a callback
 //! answer waits `retry_after`, network errors and 5xx answers are retried with exponential
-//! backoff (teloxide already sleeps 10 s after a 5xx before it reports it), and a user who
-//! blocked the bot is reported as `Unreachable` so the caller can stop writing to them.
+//! backoff (teloxide already sleeps 10 s after a 5xx before it reports it), a user who
+//! blocked the bot is reported as `Unreachable` so the caller can stop writing to them, and
+//! an answer that says ok but cannot be read is `Delivered`: never resent.
 
 use std::future::Future;
 use std::time::Duration;
@@ -49,6 +50,9 @@ pub enum Class {
     Transient,
     /// The user blocked the bot or deleted their account: stop writing to them.
     Unreachable,
+    /// Telegram did the call (its answer says `"ok":true`) but the answer could not be read,
+    /// e.g. a field teloxide's types do not know. Resending would do it twice.
+    Delivered,
     /// Retrying the same call cannot help (bad request, message not modified, ...).
     Permanent,
 }
@@ -58,9 +62,10 @@ pub fn classify(error: &RequestError) -> Class {
     match error {
         RequestError::RetryAfter(after) => Class::RetryAfter(after.duration()),
         RequestError::Network(_) | RequestError::Io(_) => Class::Transient,
-        // A proxy's error page (502/503/504 as HTML). A 200 whose body says ok was delivered,
-        // so resending it would deliver it twice.
-        RequestError::InvalidJson { raw, .. } if !raw.contains("\"ok\":true") => Class::Transient,
+        // A 200 whose body says ok was delivered, so resending it would deliver it twice.
+        RequestError::InvalidJson { raw, .. } if raw.contains("\"ok\":true") => Class::Delivered,
+        // A proxy's error page (502/503/504 as HTML).
+        RequestError::InvalidJson { .. } => Class::Transient,
         RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated) => Class::Unreachable,
         RequestError::Api(ApiError::Unknown(description)) if is_server_error(description) => {
             Class::Transient
@@ -97,7 +102,9 @@ where
             _ if attempt >= policy.attempts => return Err(error),
             Class::RetryAfter(wait) if wait <= policy.max_retry_after => wait,
             Class::Transient => policy.delay(attempt),
-            Class::RetryAfter(_) | Class::Unreachable | Class::Permanent => return Err(error),
+            Class::RetryAfter(_) | Class::Unreachable | Class::Delivered | Class::Permanent => {
+                return Err(error);
+            }
         };
         tracing::debug!(attempt, ?wait, "Telegram call failed; retrying");
         tokio::time::sleep(wait).await;
@@ -132,7 +139,7 @@ mod tests {
         );
         assert_eq!(
             classify(&invalid_json(r#"{"ok":true,"result":<oops>}"#)),
-            Class::Permanent,
+            Class::Delivered,
             "delivered, only unreadable: resending would duplicate it"
         );
         assert_eq!(
@@ -195,10 +202,11 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn permanent_and_unreachable_errors_are_not_retried() {
+    async fn permanent_unreachable_and_delivered_errors_are_not_retried() {
         for error in [
             RequestError::Api(ApiError::BotBlocked),
             RequestError::Api(ApiError::MessageNotModified),
+            invalid_json(r#"{"ok":true,"result":<oops>}"#),
         ] {
             let calls = AtomicU32::new(0);
             let result: Result<(), _> = with_retry(&quick(), || {
