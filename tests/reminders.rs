@@ -84,6 +84,28 @@ impl Bot {
             .unwrap();
     }
 
+    /// Rewrites the user's reminder record as records were before they carried their time,
+    /// zone and latest check-in, so the scheduler has to read the profile and check-ins.
+    fn make_legacy(&self, user: UserId) {
+        let state = ReminderState {
+            daily: None,
+            checked_in: None,
+            ..self.state(user)
+        };
+        let db = self.store.raw_db();
+        let bytes = serde_json::json!({ "v": 1, "data": {
+            "next_due": state.next_due,
+            "last_sent": state.last_sent,
+            "snoozed": state.snoozed,
+            "failures": state.failures,
+        }});
+        db.open_tree("reminders")
+            .unwrap()
+            .insert(user.to_be_bytes(), serde_json::to_vec(&bytes).unwrap())
+            .unwrap();
+        assert_eq!(self.state(user), state);
+    }
+
     fn state(&self, user: UserId) -> ReminderState {
         self.store.reminder(user).unwrap().unwrap()
     }
@@ -395,6 +417,21 @@ fn downtime_under_two_hours_still_sends_and_longer_skips_to_tomorrow() {
 }
 
 #[test]
+fn a_reminder_is_decided_from_its_own_record() {
+    let bot = Bot::new();
+    bot.remind(1, "Asia/Kolkata", time(7, 30, 0, 0), "2026-06-01T00:00:00Z");
+    // The profile is unreadable; the record knows the time and zone, so the reminder comes.
+    bot.store
+        .raw_db()
+        .open_tree("profiles")
+        .unwrap()
+        .insert(1u64.to_be_bytes(), &b"not a record"[..])
+        .unwrap();
+    assert_eq!(bot.tick("2026-06-01T07:30:00+05:30"), [1]);
+    assert_eq!(bot.wakeup(), Some(ts("2026-06-02T07:30:00+05:30")));
+}
+
+#[test]
 fn an_unreadable_user_does_not_stall_the_others() {
     let bot = Bot::new();
     for user in 1..=3 {
@@ -405,8 +442,10 @@ fn an_unreadable_user_does_not_stall_the_others() {
             "2026-06-01T00:00:00Z",
         );
     }
+    // User 1's record is from before records carried their time and zone, so the profile
+    // is read, and it is garbage; user 2's reminder record is garbage.
+    bot.make_legacy(1);
     let db = bot.store.raw_db();
-    // User 1's profile and user 2's reminder record are garbage.
     let garbage = &b"not a record"[..];
     db.open_tree("profiles")
         .unwrap()

@@ -339,6 +339,7 @@ fn reminder(due: &str) -> ReminderState {
         last_sent: Some(date(2026, 2, 28)),
         snoozed: false,
         failures: 0,
+        ..ReminderState::default()
     }
 }
 
@@ -390,7 +391,11 @@ fn one_change_writes_every_part() {
             profile: Some(p),
             state: Some(s),
             days: vec![d.clone()],
-            reminder: Some(r),
+            // The store keeps the reminder's latest check-in.
+            reminder: Some(ReminderState {
+                checked_in: Some(date(2026, 3, 1)),
+                ..r
+            }),
         }
     );
     let mut trees: Vec<String> = store
@@ -857,4 +862,54 @@ proptest! {
         let inside: Vec<Date> = expected.iter().copied().filter(|d| from <= *d && *d <= to).collect();
         prop_assert_eq!(dates_of(&store.days(42, from, to).unwrap()), inside);
     }
+}
+
+#[test]
+fn a_batch_skips_only_the_changes_whose_reminder_moved() {
+    let store = SledStore::temporary().unwrap();
+    let old = reminder("2026-03-02T06:30:00Z");
+    for user in 1..=3 {
+        let change = Change {
+            reminder: Some(&old),
+            ..Change::default()
+        };
+        store.write(user, change).unwrap();
+    }
+    // User 2's reminder changes after the batch was prepared.
+    let moved = reminder("2026-03-02T09:00:00Z");
+    let change = Change {
+        reminder: Some(&moved),
+        ..Change::default()
+    };
+    store.write(2, change).unwrap();
+
+    let new = reminder("2026-03-03T06:30:00Z");
+    let claim = Change {
+        reminder: Some(&new),
+        expect_reminder: Some(Some(&old)),
+        ..Change::default()
+    };
+    let applied = store
+        .write_many(&[(1, claim), (2, claim), (3, claim), (4, Change::default())])
+        .unwrap();
+    assert_eq!(applied, [true, false, true, true]);
+    assert_eq!(store.reminder(1).unwrap(), Some(new.clone()));
+    assert_eq!(store.reminder(2).unwrap(), Some(moved));
+    assert_eq!(store.reminder(3).unwrap(), Some(new));
+    assert_eq!(store.reminder(4).unwrap(), None);
+    // The index moved with the records that were written, and only with them.
+    let due: Vec<_> = store
+        .due(ts("2026-03-04T00:00:00Z"), 10)
+        .unwrap()
+        .into_iter()
+        .map(|(at, user)| (at.to_string(), user))
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("2026-03-02T09:00:00Z".to_string(), 2),
+            ("2026-03-03T06:30:00Z".to_string(), 1),
+            ("2026-03-03T06:30:00Z".to_string(), 3),
+        ]
+    );
 }

@@ -10,9 +10,10 @@
 //!
 //! # Exactly once per local date, and the crash trade-off
 //!
-//! A tick *claims* each reminder before handing it out: in one store transaction it writes
-//! `last_sent` (the local date of the due instant) and `next_due` (the next day's instant),
-//! moving the index entry with it, and it flushes all claims to disk before returning. So:
+//! A tick *claims* each reminder before handing it out: for each it writes `last_sent` (the
+//! local date of the due instant) and `next_due` (the next day's instant), moving the index
+//! entry with it, all of a tick's claims in one store transaction (`Store::write_many`), and
+//! it flushes them to disk before returning. So:
 //! - a crash *after* the claim can never produce a duplicate: the entry is already
 //!   tomorrow's, and `last_sent` refuses a second reminder for that date;
 //! - a crash *between* the claim and the Telegram call loses that day's reminder (at most
@@ -34,14 +35,13 @@ pub mod schedule;
 
 use std::sync::Arc;
 
-use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::Notify;
 
 use crate::model::Profile;
-pub use crate::store::ReminderState;
 use crate::store::{Change, Store, StoreError, UserId};
+pub use crate::store::{Daily, ReminderState};
 pub use actions::FailureOutcome;
 use schedule::{ceil_second, local_date, next_due, next_due_after_date};
 
@@ -63,10 +63,25 @@ pub struct Scheduler {
     changed: Arc<Notify>,
 }
 
-/// What a tick did with one due entry.
-enum Claim {
-    Send,
-    Skipped,
+/// What a tick will write for one due entry: `after` in place of `before`, conditionally,
+/// and whether the reminder is then sent.
+struct ClaimPlan {
+    user: UserId,
+    before: ReminderState,
+    after: ReminderState,
+    send: bool,
+}
+
+impl ClaimPlan {
+    /// Moves the entry on without sending (late, already reminded, checked in, or off).
+    fn skip(user: UserId, before: ReminderState, after: ReminderState) -> Self {
+        ClaimPlan {
+            user,
+            before,
+            after,
+            send: false,
+        }
+    }
 }
 
 impl Scheduler {
@@ -96,6 +111,10 @@ impl Scheduler {
         let mut next = state.cloned().unwrap_or_default();
         next.snoozed = false;
         next.failures = 0;
+        next.daily = profile.reminder.map(|at| Daily {
+            zone: profile.time_zone.clone(),
+            at,
+        });
         next.next_due = profile.reminder.map(|at| {
             let zone = zone_of(profile);
             let due = match next.last_sent {
@@ -116,12 +135,15 @@ impl Scheduler {
         if due > now {
             return Ok(false);
         }
-        match self.claim(user, due, now) {
-            Ok(Claim::Send) => {
+        let Some(claim) = self.decide(user, due, now)? else {
+            return Ok(false);
+        };
+        match self.put(user, &claim.before, &claim.after) {
+            Ok(()) if claim.send => {
                 self.store.flush()?;
                 Ok(true)
             }
-            Ok(Claim::Skipped) | Err(StoreError::Conflict) => Ok(false),
+            Ok(()) | Err(StoreError::Conflict) => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -133,36 +155,48 @@ impl Scheduler {
     }
 
     /// `tick`, also saying how many index entries it read (a full batch means "tick again").
-    /// Once something is claimed, a later error only ends the batch: the claims are flushed
-    /// and returned, because a claimed reminder that is not handed out is lost.
+    /// Every entry is decided first (reads only); then all the claims are written in one
+    /// batch, each conditional on the state it was decided from, and flushed once. A claim
+    /// whose user changed their reminder meanwhile is skipped and looked at again next tick.
     fn tick_counted(
         &self,
         now: Timestamp,
         limit: usize,
     ) -> Result<(Vec<UserId>, usize), StoreError> {
         let due = self.store.due(now, limit)?;
-        let mut send = Vec::new();
+        let mut claims = Vec::with_capacity(due.len());
         for &(at, user) in &due {
-            match self.claim(user, at, now) {
-                Ok(Claim::Send) => send.push(user),
-                Ok(Claim::Skipped) => {}
-                Err(StoreError::Conflict) => {
-                    tracing::debug!(
-                        user,
-                        "reminder changed during the tick; looked at again next tick"
-                    );
-                }
+            match self.decide(user, at, now) {
+                Ok(Some(claim)) => claims.push(claim),
+                Ok(None) => {}
                 Err(e @ (StoreError::Corrupt { .. } | StoreError::NewerVersion { .. })) => {
                     tracing::warn!(user, error = %e, "cannot read this user's records; reminder set aside for a day");
                     if let Err(e) = self.set_aside(user, at, now) {
                         tracing::error!(user, error = %e, "could not set the reminder aside");
                     }
                 }
-                Err(e) if send.is_empty() => return Err(e),
+                Err(e) if claims.is_empty() => return Err(e),
                 Err(e) => {
                     tracing::error!(error = %e, "reminder tick stopped early; the rest wait for the next tick");
                     break;
                 }
+            }
+        }
+        let changes: Vec<(UserId, Change<'_>)> = claims
+            .iter()
+            .map(|c| (c.user, claim_change(&c.before, &c.after)))
+            .collect();
+        // All or nothing: if the batch fails, nothing was claimed and nothing is sent.
+        let applied = self.store.write_many(&changes)?;
+        let mut send = Vec::new();
+        for (claim, applied) in claims.iter().zip(applied) {
+            if !applied {
+                tracing::debug!(
+                    user = claim.user,
+                    "reminder changed during the tick; looked at again next tick"
+                );
+            } else if claim.send {
+                send.push(claim.user);
             }
         }
         if !send.is_empty()
@@ -174,47 +208,62 @@ impl Scheduler {
         Ok((send, due.len()))
     }
 
-    /// Decides one due entry and writes the outcome, conditional on the state it read.
-    fn claim(&self, user: UserId, due: Timestamp, now: Timestamp) -> Result<Claim, StoreError> {
+    /// Decides what to do with one due entry, reading but writing nothing (except to repair
+    /// an index entry that outlived its record): `None` when there is nothing to write.
+    fn decide(
+        &self,
+        user: UserId,
+        due: Timestamp,
+        now: Timestamp,
+    ) -> Result<Option<ClaimPlan>, StoreError> {
         let Some(state) = self.store.reminder(user)?.filter(|s| points_at(s, due)) else {
             // No record names this entry (it outlived its record): repair the index.
             self.store.remove_due(due, user)?;
-            return Ok(Claim::Skipped);
+            return Ok(None);
         };
-        let profile = self.store.profile(user)?;
-        let Some((profile, at)) = profile.and_then(|p| p.reminder.map(|at| (p, at))) else {
+        // The reminder's time and zone, from the record itself; records written before it
+        // carried them fall back on the profile (and on the check-ins, below).
+        let daily = match &state.daily {
+            Some(daily) => Some(daily.clone()),
+            None => self.store.profile(user)?.and_then(|p| {
+                p.reminder.map(|at| Daily {
+                    zone: p.time_zone,
+                    at,
+                })
+            }),
+        };
+        let Some(daily) = daily else {
             let off = ReminderState {
                 next_due: None,
                 snoozed: false,
                 ..state.clone()
             };
-            self.put(user, &state, &off)?;
-            return Ok(Claim::Skipped);
+            return Ok(Some(ClaimPlan::skip(user, state, off)));
         };
-        let zone = zone_of(&profile);
+        let zone = zone_named(&daily.zone);
         let date = local_date(&zone, due);
         let mut next = ReminderState {
-            next_due: Some(ceil_second(next_due(&zone, at, due.max(now)))),
+            next_due: Some(ceil_second(next_due(&zone, daily.at, due.max(now)))),
             snoozed: false,
+            daily: Some(daily),
             ..state.clone()
         };
         let late = now.duration_since(due) >= LATE_LIMIT;
         let already = !state.snoozed && state.last_sent == Some(date);
-        let claim = if late || already || self.checked_in(user, date)? {
-            Claim::Skipped
-        } else {
-            if !state.snoozed {
-                next.last_sent = Some(date);
-            }
-            Claim::Send
-        };
-        self.put(user, &state, &next)?;
-        Ok(claim)
-    }
-
-    /// Whether the user has a check-in for `date` (their local date).
-    fn checked_in(&self, user: UserId, date: Date) -> Result<bool, StoreError> {
-        Ok(self.store.day(user, date)?.is_some())
+        let checked_in = state.checked_in == Some(date)
+            || (state.daily.is_none() && self.store.day(user, date)?.is_some());
+        if late || already || checked_in {
+            return Ok(Some(ClaimPlan::skip(user, state, next)));
+        }
+        if !state.snoozed {
+            next.last_sent = Some(date);
+        }
+        Ok(Some(ClaimPlan {
+            user,
+            before: state,
+            after: next,
+            send: true,
+        }))
     }
 
     /// Moves an entry whose user's records cannot be read a day on, or drops it when the
@@ -246,19 +295,21 @@ impl Scheduler {
         before: &ReminderState,
         after: &ReminderState,
     ) -> Result<(), StoreError> {
-        self.store.write(
-            user,
-            Change {
-                reminder: Some(after),
-                expect_reminder: Some(Some(before)),
-                ..Change::default()
-            },
-        )
+        self.store.write(user, claim_change(before, after))
     }
 
     /// The earliest due instant in the index: the loop sleeps until then.
     pub fn next_wakeup(&self) -> Result<Option<Timestamp>, StoreError> {
         self.store.next_due()
+    }
+}
+
+/// The change that replaces `before` by `after` only if the stored state is still `before`.
+fn claim_change<'a>(before: &'a ReminderState, after: &'a ReminderState) -> Change<'a> {
+    Change {
+        reminder: Some(after),
+        expect_reminder: Some(Some(before)),
+        ..Change::default()
     }
 }
 
@@ -271,8 +322,13 @@ fn points_at(state: &ReminderState, due: Timestamp) -> bool {
 /// The user's time zone. Profiles hold names the engine has checked against the bundled
 /// database; should a name ever stop resolving, UTC keeps reminders coming (and is logged).
 fn zone_of(profile: &Profile) -> TimeZone {
-    TimeZone::get(&profile.time_zone).unwrap_or_else(|e| {
-        tracing::warn!(zone = %profile.time_zone, error = %e, "unknown time zone; reminders use UTC");
+    zone_named(&profile.time_zone)
+}
+
+/// The zone of that name, or UTC (logged) should it ever stop resolving.
+fn zone_named(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or_else(|e| {
+        tracing::warn!(zone = %name, error = %e, "unknown time zone; reminders use UTC");
         TimeZone::UTC
     })
 }

@@ -32,6 +32,13 @@ pub(crate) fn day_key(user: UserId, date: Date) -> [u8; DAY_KEY_LEN] {
     key
 }
 
+/// The date of a check-in key; `None` for a key `day_key` cannot have written.
+pub(crate) fn date_of_day_key(key: &[u8]) -> Option<Date> {
+    let [y0, y1, month, day]: [u8; 4] = key.get(8..DAY_KEY_LEN)?.try_into().ok()?;
+    let year = (u16::from_be_bytes([y0, y1]) ^ 0x8000) as i16;
+    Date::new(year, month as i8, day as i8).ok()
+}
+
 /// The whole second at or before `ts` (jiff's `as_second` truncates towards zero, which
 /// before 1970 is the wrong way).
 pub(crate) fn floor_second(ts: Timestamp) -> i64 {
@@ -104,6 +111,14 @@ mod tests {
         for pair in dates.windows(2) {
             assert!(day_key(5, pair[0]) < day_key(5, pair[1]), "{pair:?}");
         }
+    }
+
+    #[test]
+    fn day_keys_give_their_date_back() {
+        for d in [date(-9999, 1, 1), date(1999, 12, 31), date(2026, 2, 28)] {
+            assert_eq!(date_of_day_key(&day_key(7, d)), Some(d));
+        }
+        assert_eq!(date_of_day_key(&[0u8; 11]), None);
     }
 
     #[test]

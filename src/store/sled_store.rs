@@ -14,7 +14,7 @@ use sled::transaction::{
 };
 use sled::{Batch, IVec, Tree};
 
-use super::keys::{DAY_KEY_LEN, day_key, due_key, user_key};
+use super::keys::{DAY_KEY_LEN, date_of_day_key, day_key, due_key, user_key};
 use super::records::{Record, decode, encode};
 use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
@@ -22,7 +22,7 @@ use crate::model::{DayRecord, Profile};
 
 mod index;
 
-use index::{due_keys_of, encode_reminder, tx_reminder, tx_write_reminder};
+use index::{NewReminder, due_keys_of, encode_reminder, tx_reminder, tx_write_reminder};
 
 /// Tree of profiles, keyed by user id.
 const PROFILES: &str = "profiles";
@@ -100,6 +100,14 @@ impl SledStore {
             due: db.open_tree(DUE)?,
             db,
         })
+    }
+
+    /// The date of the user's latest check-in, from the last key under their prefix.
+    fn latest_day(&self, user: UserId) -> Result<Option<Date>, StoreError> {
+        match self.days.scan_prefix(user_key(user)).keys().next_back() {
+            Some(key) => Ok(date_of_day_key(&key?)),
+            None => Ok(None),
+        }
     }
 
     /// How many users have a profile (for start-up logs and statistics).
@@ -216,37 +224,41 @@ impl Store for SledStore {
     /// conflict, only reads the stored reminder and inserts bytes. An empty change writes and
     /// flushes nothing.
     fn write(&self, user: UserId, change: Change<'_>) -> Result<(), StoreError> {
-        let Change {
-            profile,
-            state,
-            day,
-            reminder,
-            expect_reminder,
-            durable,
-        } = change;
-        if profile.is_none() && state.is_none() && day.is_none() && reminder.is_none() {
+        let Some(encoded) = Encoded::new(self, user, &change)? else {
             return Ok(());
-        }
-        let key = user_key(user);
-        let profile = profile.map(encode).transpose()?;
-        let state = state.map(encode).transpose()?;
-        let day = match day {
-            Some(record) => Some((day_key(user, record.date), encode(record)?)),
-            None => None,
         };
-        let reminder = encode_reminder(user, reminder)?;
-
         self.trees()
-            .transaction(|(profiles, states, days, reminders, index)| {
-                tx_write_reminder(reminders, index, user, &reminder, expect_reminder)?;
-                write_records(profiles, states, days, &key, &profile, &state, &day)
+            .transaction(|trees| match encoded.apply(trees)? {
+                true => Ok(()),
+                false => Err(ConflictableTransactionError::Abort(StoreError::Conflict)),
             })
             .map_err(tx_error)?;
-
-        if durable {
+        if change.durable {
             self.flush()?;
         }
         Ok(())
+    }
+
+    /// One transaction for the whole batch; a change whose expectation fails is skipped
+    /// inside it, so one user's race cannot undo the others' writes.
+    fn write_many(&self, changes: &[(UserId, Change<'_>)]) -> Result<Vec<bool>, StoreError> {
+        let encoded = changes
+            .iter()
+            .map(|(user, change)| Encoded::new(self, *user, change))
+            .collect::<Result<Vec<_>, _>>()?;
+        let applied = self
+            .trees()
+            .transaction(|trees| {
+                encoded
+                    .iter()
+                    .map(|e| e.as_ref().map_or(Ok(true), |e| e.apply(trees)))
+                    .collect::<Result<Vec<bool>, _>>()
+            })
+            .map_err(tx_error)?;
+        if changes.iter().any(|(_, c)| c.durable) {
+            self.flush()?;
+        }
+        Ok(applied)
     }
 
     /// Removes the known trees' keys in one transaction, then sweeps any other tree (a later
@@ -345,24 +357,95 @@ impl Store for SledStore {
     }
 }
 
-/// The per-user records of a `Change`, written inside its transaction.
-fn write_records(
-    profiles: &TransactionalTree,
-    states: &TransactionalTree,
-    days: &TransactionalTree,
-    key: &[u8],
-    profile: &Option<Vec<u8>>,
-    state: &Option<Vec<u8>>,
-    day: &Option<([u8; DAY_KEY_LEN], Vec<u8>)>,
-) -> TxResult {
-    if let Some(bytes) = profile {
-        profiles.insert(key, bytes.as_slice())?;
+/// The transactional views of every tree, in `SledStore::trees` order.
+type TxTrees = (
+    TransactionalTree,
+    TransactionalTree,
+    TransactionalTree,
+    TransactionalTree,
+    TransactionalTree,
+);
+
+/// A `Change` encoded before its transaction, so that the closure (which sled may retry on a
+/// conflict) only reads the stored reminder and moves bytes.
+struct Encoded<'a> {
+    user: UserId,
+    key: [u8; 8],
+    profile: Option<Vec<u8>>,
+    state: Option<Vec<u8>>,
+    day: Option<([u8; DAY_KEY_LEN], Vec<u8>)>,
+    reminder: Option<(&'a ReminderState, NewReminder)>,
+    expect_reminder: Option<Option<&'a ReminderState>>,
+    /// The latest check-in the reminder record must know of (see `ReminderState::checked_in`).
+    checked_in: Option<Date>,
+}
+
+impl<'a> Encoded<'a> {
+    /// `None` when the change writes nothing (and so checks nothing either).
+    fn new(
+        store: &SledStore,
+        user: UserId,
+        change: &Change<'a>,
+    ) -> Result<Option<Self>, StoreError> {
+        let Change {
+            profile,
+            state,
+            day,
+            reminder,
+            expect_reminder,
+            durable: _,
+        } = *change;
+        if profile.is_none() && state.is_none() && day.is_none() && reminder.is_none() {
+            return Ok(None);
+        }
+        // A reminder record that may be new starts from the user's latest check-in; one that
+        // replaces a known record (a scheduler's claim) carries the stored date along.
+        let latest = match (reminder, expect_reminder) {
+            (Some(_), Some(Some(_))) | (None, _) => None,
+            (Some(_), _) => store.latest_day(user)?,
+        };
+        Ok(Some(Encoded {
+            user,
+            key: user_key(user),
+            profile: profile.map(encode).transpose()?,
+            state: state.map(encode).transpose()?,
+            day: match day {
+                Some(record) => Some((day_key(user, record.date), encode(record)?)),
+                None => None,
+            },
+            reminder: match reminder {
+                Some(r) => Some((r, encode_reminder(user, r)?)),
+                None => None,
+            },
+            expect_reminder,
+            checked_in: latest.max(day.map(|d| d.date)),
+        }))
     }
-    if let Some(bytes) = state {
-        states.insert(key, bytes.as_slice())?;
+
+    /// Inside a transaction: writes the change and returns true, or returns false and writes
+    /// nothing when the stored reminder is not the one `expect_reminder` names.
+    fn apply(&self, trees: &TxTrees) -> Result<bool, ConflictableTransactionError<StoreError>> {
+        let (profiles, states, days, reminders, index) = trees;
+        let reminder = self.reminder.as_ref().map(|(r, bytes)| (*r, bytes));
+        if !tx_write_reminder(
+            reminders,
+            index,
+            self.user,
+            reminder,
+            self.expect_reminder,
+            self.checked_in,
+        )? {
+            return Ok(false);
+        }
+        if let Some(bytes) = &self.profile {
+            profiles.insert(&self.key[..], bytes.as_slice())?;
+        }
+        if let Some(bytes) = &self.state {
+            states.insert(&self.key[..], bytes.as_slice())?;
+        }
+        if let Some((day_key, bytes)) = &self.day {
+            days.insert(&day_key[..], bytes.as_slice())?;
+        }
+        Ok(true)
     }
-    if let Some((day_key, bytes)) = day {
-        days.insert(&day_key[..], bytes.as_slice())?;
-    }
-    Ok(())
 }

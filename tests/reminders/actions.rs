@@ -114,7 +114,9 @@ fn a_reminder_turned_off_in_the_profile_leaves_the_index() {
         time(7, 30, 0, 0),
         "2026-06-01T00:00:00Z",
     );
-    // A profile written without its reminder state (say, by an older code path).
+    // A reminder record from before records carried their time and zone, and a profile
+    // written without its reminder state (say, by an older code path).
+    bot.make_legacy(1);
     let p = profile("Europe/Berlin", None);
     let change = Change {
         profile: Some(&p),
@@ -144,6 +146,82 @@ fn no_reminder_after_a_check_in_that_day() {
     assert!(bot.tick("2026-06-01T19:00:00+02:00").is_empty());
     assert_eq!(bot.wakeup(), Some(ts("2026-06-02T19:00:00+02:00")));
     assert_eq!(bot.tick("2026-06-02T19:00:00+02:00"), [1]);
+}
+
+#[test]
+fn a_reminder_set_after_todays_check_in_waits_for_tomorrow() {
+    let bot = Bot::new();
+    let record = checkin(date(2026, 6, 1));
+    let change = Change {
+        day: Some(&record),
+        ..Change::default()
+    };
+    bot.store.write(1, change).unwrap();
+    // Checked in in the morning, then asked for an evening reminder.
+    bot.remind(
+        1,
+        "Europe/Berlin",
+        time(19, 0, 0, 0),
+        "2026-06-01T09:00:00+02:00",
+    );
+    assert_eq!(bot.state(1).checked_in, Some(date(2026, 6, 1)));
+    assert!(bot.tick("2026-06-01T19:00:00+02:00").is_empty());
+    assert_eq!(bot.tick("2026-06-02T19:00:00+02:00"), [1]);
+}
+
+#[test]
+fn the_reminder_record_keeps_the_latest_check_in() {
+    let bot = Bot::new();
+    bot.remind(
+        1,
+        "Europe/Berlin",
+        time(19, 0, 0, 0),
+        "2026-06-01T00:00:00Z",
+    );
+    assert_eq!(bot.state(1).checked_in, None);
+    for (day, latest) in [(3, 3), (1, 3), (4, 4)] {
+        // A late check-in for an earlier date does not move it back.
+        let record = checkin(date(2026, 6, day));
+        let change = Change {
+            day: Some(&record),
+            ..Change::default()
+        };
+        bot.store.write(1, change).unwrap();
+        assert_eq!(bot.state(1).checked_in, Some(date(2026, 6, latest)));
+    }
+    // A claim carries it along.
+    assert!(bot.tick("2026-06-04T19:00:00+02:00").is_empty());
+    assert_eq!(bot.state(1).checked_in, Some(date(2026, 6, 4)));
+    assert_eq!(bot.tick("2026-06-05T19:00:00+02:00"), [1]);
+    assert_eq!(bot.state(1).checked_in, Some(date(2026, 6, 4)));
+}
+
+#[test]
+fn a_legacy_record_still_sees_the_check_in() {
+    let bot = Bot::new();
+    bot.remind(
+        1,
+        "Europe/Berlin",
+        time(19, 0, 0, 0),
+        "2026-06-01T00:00:00Z",
+    );
+    // Written before the record knew its check-ins: only the check-in itself says so.
+    let record = checkin(date(2026, 6, 1));
+    bot.store
+        .write(
+            1,
+            Change {
+                day: Some(&record),
+                ..Change::default()
+            },
+        )
+        .unwrap();
+    bot.make_legacy(1);
+    assert_eq!(bot.state(1).checked_in, None);
+    assert!(bot.tick("2026-06-01T19:00:00+02:00").is_empty());
+    assert_eq!(bot.tick("2026-06-02T19:00:00+02:00"), [1]);
+    // The claim wrote the time and zone into the record.
+    assert!(bot.state(1).daily.is_some());
 }
 
 #[test]

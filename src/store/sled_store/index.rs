@@ -3,6 +3,7 @@
 //! that changes the record, so the two never disagree.
 
 use jiff::Timestamp;
+use jiff::civil::Date;
 use sled::transaction::{ConflictableTransactionError, Transactional, TransactionalTree};
 use sled::{Batch, IVec, Tree};
 
@@ -13,7 +14,7 @@ use crate::store::records::{decode, encode};
 use crate::store::{ReminderState, Store, StoreError, UserId};
 
 /// A new reminder record for the transaction: its index key (if it is due at all) and bytes.
-pub(super) type NewReminder = Option<(Option<[u8; DUE_KEY_LEN]>, Vec<u8>)>;
+pub(super) type NewReminder = (Option<[u8; DUE_KEY_LEN]>, Vec<u8>);
 
 impl SledStore {
     /// Writes profiles and reminder states (with their index entries) in plain batches, one
@@ -95,56 +96,78 @@ impl SledStore {
 /// Encodes a `Change`'s reminder before its transaction, so the closure only moves bytes.
 pub(super) fn encode_reminder(
     user: UserId,
-    reminder: Option<&ReminderState>,
+    reminder: &ReminderState,
 ) -> Result<NewReminder, StoreError> {
-    match reminder {
-        Some(r) => Ok(Some((
-            r.next_due.map(|next| due_key(next, user)),
-            encode(r)?,
-        ))),
-        None => Ok(None),
-    }
+    Ok((
+        reminder.next_due.map(|next| due_key(next, user)),
+        encode(reminder)?,
+    ))
 }
 
-/// The reminder part of a `Change` inside its transaction: checks `expect` (aborting with
-/// `Conflict`), then replaces the record and moves its index entry.
+/// The reminder part of a `Change` inside its transaction: checks `expect` (returning false,
+/// having written nothing, when it does not hold), then replaces the record and moves its
+/// index entry. `checked_in` is the latest check-in date the change knows of (a check-in it
+/// writes, or the user's latest for a new record): the record written never says less.
 pub(super) fn tx_write_reminder(
     reminders: &TransactionalTree,
     index: &TransactionalTree,
     user: UserId,
-    reminder: &NewReminder,
+    reminder: Option<(&ReminderState, &NewReminder)>,
     expect_reminder: Option<Option<&ReminderState>>,
-) -> TxResult {
+    checked_in: Option<Date>,
+) -> Result<bool, ConflictableTransactionError<StoreError>> {
+    if reminder.is_none() && expect_reminder.is_none() && checked_in.is_none() {
+        return Ok(true);
+    }
     let key = user_key(user);
-    if reminder.is_some() || expect_reminder.is_some() {
-        let stored = tx_reminder(reminders, &key)?;
-        if let Some(expected) = expect_reminder {
-            let same = match (&stored, expected) {
-                (None, None) => true,
-                (Some(Ok(stored)), Some(expected)) => stored == expected,
-                _ => false,
-            };
-            if !same {
-                return Err(ConflictableTransactionError::Abort(StoreError::Conflict));
-            }
+    let stored = tx_reminder(reminders, &key)?;
+    if let Some(expected) = expect_reminder {
+        let same = match (&stored, expected) {
+            (None, None) => true,
+            (Some(Ok(stored)), Some(expected)) => stored == expected,
+            _ => false,
+        };
+        if !same {
+            return Ok(false);
         }
-        if let Some((entry, bytes)) = &reminder {
+    }
+    let stored = stored.and_then(Result::ok);
+    let known = checked_in.max(stored.as_ref().and_then(|s| s.checked_in));
+    match (reminder, stored) {
+        (Some((new, (entry, bytes))), stored) => {
             // An unreadable old record cannot name its entry; `remove_due` drops that entry
             // when the scheduler meets it.
-            if let Some(Ok(ReminderState {
-                next_due: Some(old),
-                ..
-            })) = stored
-            {
+            if let Some(old) = stored.and_then(|s| s.next_due) {
                 index.remove(&due_key(old, user)[..])?;
             }
-            reminders.insert(&key[..], bytes.as_slice())?;
+            if known > new.checked_in {
+                let raised = ReminderState {
+                    checked_in: known,
+                    ..new.clone()
+                };
+                reminders.insert(&key[..], tx_encode(&raised)?)?;
+            } else {
+                reminders.insert(&key[..], bytes.as_slice())?;
+            }
             if let Some(entry) = entry {
                 index.insert(&entry[..], IVec::default())?;
             }
         }
+        (None, Some(stored)) if known > stored.checked_in => {
+            let raised = ReminderState {
+                checked_in: known,
+                ..stored
+            };
+            reminders.insert(&key[..], tx_encode(&raised)?)?;
+        }
+        (None, _) => {}
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Encodes a record inside a transaction, aborting it on failure.
+fn tx_encode(state: &ReminderState) -> Result<Vec<u8>, ConflictableTransactionError<StoreError>> {
+    encode(state).map_err(ConflictableTransactionError::Abort)
 }
 
 /// The stored reminder state inside a transaction: `None` when absent, `Some(Err)` when
