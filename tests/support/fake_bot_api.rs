@@ -68,6 +68,14 @@
 //!   `InvalidQueryId`; only inline keyboards are echoed in `reply_markup`.
 //! * A request is processed first and the configured delay is applied to the
 //!   *response*, so a client that times out still caused the side effect.
+//!
+//! # Timing (for load tests)
+//!
+//! Every request carries [`RecordedRequest::received_at`] (when its body had
+//! been read), and [`FakeBotApi::served_at`] tells when an update was first
+//! returned in a `getUpdates` answer. [`FakeBotApi::subscribe`] streams every
+//! request once it has been answered, so a client can wait for replies
+//! without scanning the log. None of it costs more than O(1) per request.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
@@ -79,6 +87,10 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
+/// Wall-clock instants for timing records; the fake's own waits use tokio's
+/// (pausable) clock.
+use std::time::Instant as StdInstant;
+
 use axum::{
     Router,
     body::{Body, Bytes},
@@ -89,7 +101,7 @@ use axum::{
 use serde_json::{Map, Value, json};
 use tokio::{
     net::TcpListener,
-    sync::{Notify, oneshot},
+    sync::{Notify, mpsc, oneshot},
     task::JoinHandle,
     time::Instant,
 };
@@ -209,6 +221,8 @@ pub struct RecordedRequest {
     /// File parts of a multipart body.
     pub files: Vec<UploadedFile>,
     pub outcome: Outcome,
+    /// When the fake had read the request (before processing it).
+    pub received_at: StdInstant,
 }
 
 impl RecordedRequest {
@@ -315,6 +329,10 @@ struct Inner {
     faults: HashMap<String, VecDeque<Fault>>,
     delays: HashMap<String, Duration>,
     closed: bool,
+    /// When each update was first returned by `getUpdates`, by `update_id`.
+    served_at: HashMap<i64, StdInstant>,
+    /// Streams of answered requests (see [`FakeBotApi::subscribe`]).
+    subscribers: Vec<mpsc::UnboundedSender<RecordedRequest>>,
 }
 
 struct Shared {
@@ -434,6 +452,22 @@ impl FakeBotApi {
         self.shared.lock().updates.len()
     }
 
+    /// When update `update_id` was first returned in a `getUpdates` answer
+    /// (None: not served yet). A re-delivery keeps the first time.
+    pub fn served_at(&self, update_id: i64) -> Option<StdInstant> {
+        self.shared.lock().served_at.get(&update_id).copied()
+    }
+
+    /// Every request received from now on, sent once it has been answered
+    /// (its `outcome` set; a held long poll arrives when it returns). A
+    /// client that hangs up mid-request leaves that request out. Dropping the
+    /// receiver unsubscribes.
+    pub fn subscribe(&self) -> mpsc::UnboundedReceiver<RecordedRequest> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        self.shared.lock().subscribers.push(tx);
+        rx
+    }
+
     /// Waits (polling every 10 ms, at most `timeout`) until a recorded
     /// request matches `pred` and returns the first match. Panics with the
     /// list of received requests when none matches in time.
@@ -509,6 +543,30 @@ impl FakeBotApi {
         self.push_message(chat_id, user_id, text_fields(text))
     }
 
+    /// Like [`FakeBotApi::push_text`], returning `(update_id, message_id)`.
+    pub fn push_text_with_id(&self, user_id: i64, chat_id: i64, text: &str) -> (i64, i64) {
+        self.queue_message(chat_id, user_id, text_fields(text))
+    }
+
+    /// Like [`FakeBotApi::push_callback`], but returns `None` instead of
+    /// panicking when the bot never sent that message, and gives
+    /// `(update_id, callback_query_id)`.
+    pub fn try_push_callback(
+        &self,
+        user_id: i64,
+        message_id: i64,
+        data: &str,
+    ) -> Option<(i64, String)> {
+        let pushed = self
+            .shared
+            .lock()
+            .queue_callback(user_id, user_id, message_id, data);
+        if pushed.is_some() {
+            self.shared.updates_changed.notify_waiters();
+        }
+        pushed
+    }
+
     /// Queues a text message from `user_id` in the group `chat_id`
     /// (`type: "group"`) and returns its message id.
     pub fn push_group_text(&self, chat_id: i64, user_id: i64, text: &str) -> i64 {
@@ -526,6 +584,11 @@ impl FakeBotApi {
     /// `chat` and `from` filled in and `fields` (an object, e.g.
     /// `{"sticker": {...}}`) merged over them. Returns the message id.
     pub fn push_message(&self, chat_id: i64, user_id: i64, fields: Value) -> i64 {
+        self.queue_message(chat_id, user_id, fields).1
+    }
+
+    /// [`FakeBotApi::push_message`], returning `(update_id, message_id)`.
+    fn queue_message(&self, chat_id: i64, user_id: i64, fields: Value) -> (i64, i64) {
         let mut inner = self.shared.lock();
         let message_id = inner.next_message_id(chat_id);
         let mut message = json!({
@@ -535,10 +598,10 @@ impl FakeBotApi {
             "from": user_json(user_id),
         });
         merge(&mut message, fields);
-        inner.queue_update(json!({ "message": message }));
+        let update_id = inner.queue_update(json!({ "message": message }));
         drop(inner);
         self.shared.updates_changed.notify_waiters();
-        message_id
+        (update_id, message_id)
     }
 
     /// Queues a button press by `user_id` on the bot's message `message_id`
@@ -556,28 +619,17 @@ impl FakeBotApi {
         message_id: i64,
         data: &str,
     ) -> String {
-        let mut inner = self.shared.lock();
-        let Some(message) = inner.messages.get(&(chat_id, message_id)).cloned() else {
-            drop(inner);
+        let pushed = self
+            .shared
+            .lock()
+            .queue_callback(chat_id, user_id, message_id, data);
+        let Some((_, id)) = pushed else {
             panic!(
                 "fake Bot API: push_callback on message {message_id} in chat {chat_id}, \
                  which the bot never sent; received:\n{}",
                 self.describe_requests()
             );
         };
-        inner.next_callback_id += 1;
-        let id = format!("cbq-{}", inner.next_callback_id);
-        inner.callback_ids.insert(id.clone());
-        inner.queue_update(json!({
-            "callback_query": {
-                "id": id,
-                "from": user_json(user_id),
-                "message": message,
-                "chat_instance": format!("ci{chat_id}"),
-                "data": data,
-            }
-        }));
-        drop(inner);
         self.shared.updates_changed.notify_waiters();
         id
     }
@@ -668,6 +720,41 @@ impl Inner {
                 }
             })
             .clone()
+    }
+
+    /// Queues a press on the bot's message `message_id` in `chat_id`:
+    /// `(update_id, callback_query_id)`, or None if there is no such message.
+    fn queue_callback(
+        &mut self,
+        chat_id: i64,
+        user_id: i64,
+        message_id: i64,
+        data: &str,
+    ) -> Option<(i64, String)> {
+        let message = self.messages.get(&(chat_id, message_id))?.clone();
+        self.next_callback_id += 1;
+        let id = format!("cbq-{}", self.next_callback_id);
+        self.callback_ids.insert(id.clone());
+        let update_id = self.queue_update(json!({
+            "callback_query": {
+                "id": id,
+                "from": user_json(user_id),
+                "message": message,
+                "chat_instance": format!("ci{chat_id}"),
+                "data": data,
+            }
+        }));
+        Some((update_id, id))
+    }
+
+    /// Sends an answered request to every live subscriber.
+    fn publish(&mut self, seq: usize) {
+        if self.subscribers.is_empty() {
+            return;
+        }
+        let request = self.requests[seq].clone();
+        self.subscribers
+            .retain(|tx| tx.send(request.clone()).is_ok());
     }
 
     fn queue_update(&mut self, fields: Value) -> i64 {
@@ -883,6 +970,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         Err(description) => return api_error(400, &description),
     };
 
+    let received_at = StdInstant::now();
     let (seq, fault, delay) = {
         let mut inner = shared.lock();
         let seq = inner.requests.len();
@@ -897,7 +985,11 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             multipart: parsed.multipart,
             files: parsed.files.clone(),
             outcome: fault.clone().map_or(Outcome::Pending, Outcome::Fault),
+            received_at,
         });
+        if fault.is_some() {
+            inner.publish(seq);
+        }
         (seq, fault, delay)
     };
 
@@ -913,11 +1005,13 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
             match result {
                 Ok(result) => {
                     inner.requests[seq].outcome = Outcome::Ok(result.clone());
+                    inner.publish(seq);
                     api_ok(result)
                 }
                 Err(ApiErr { code, description }) => {
                     let response = api_error(code, &description);
                     inner.requests[seq].outcome = Outcome::ApiError { code, description };
+                    inner.publish(seq);
                     response
                 }
             }
@@ -946,11 +1040,16 @@ async fn get_updates(shared: &Shared, params: &Value) -> Value {
             let mut inner = shared.lock();
             inner.confirm(offset);
             if !inner.updates.is_empty() || inner.closed {
+                let served = StdInstant::now();
+                let inner = &mut *inner;
                 let batch: Vec<Value> = inner
                     .updates
                     .iter()
                     .take(limit)
-                    .map(|(_, u)| u.clone())
+                    .map(|(id, u)| {
+                        inner.served_at.entry(*id).or_insert(served);
+                        u.clone()
+                    })
                     .collect();
                 return Value::Array(batch);
             }
