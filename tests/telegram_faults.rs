@@ -90,7 +90,6 @@ async fn get_updates_answering_garbage_then_recovering_handles_the_queued_update
     // Polling recovers (after teloxide's backoff) and every queued update is handled once.
     a.asked(&w, Question::Activities).await;
     b.asked(&w, Question::Activities).await;
-    assert_eq!(fake.pending_updates(), 0);
     assert_delivered_once_in_order(&fake, &a, &clock);
     assert_delivered_once_in_order(&fake, &b, &clock);
     let polls = fake.requests_for("getUpdates");
