@@ -524,3 +524,99 @@ async fn history_arrives_as_text_and_a_png_photo() {
     assert!(chart.is_some(), "{}", fake.describe_requests());
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_reminders_goes_out_in_due_order_without_holding_up_a_conversation() {
+    use backcheck::model::{Cleared, Profile};
+    use backcheck::reminders::Scheduler;
+    use backcheck::store::Change;
+
+    let fake = Arc::new(FakeBotApi::start().await);
+    let w = Watch::new(fake.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    // Telegram's overall limit, scaled down: 20 messages a second in all.
+    let mut settings = settings(fake.url().as_str());
+    settings.limits.messages_per_sec_overall = 20;
+    let bot = start_with(settings, dir.path(), clock.clone());
+
+    // 60 users with reminders a second apart, at 09:00:00 … 09:00:59 UTC; user ids in the
+    // opposite order, so due order is not id order.
+    let users: Vec<u64> = (0..60).map(|i| 9_100 - i).collect();
+    let now = backcheck::clock::Clock::now(clock.as_ref());
+    for (i, &user) in users.iter().enumerate() {
+        let profile = Profile {
+            activities: vec![],
+            session_minutes: 30,
+            cleared: Cleared::Yes,
+            cancer_history: false,
+            time_zone: "UTC".to_owned(),
+            reminder: Some(jiff::civil::time(9, 0, i as i8, 0)),
+            blocked: false,
+            summary_day: Default::default(),
+        };
+        let state = Scheduler::schedule(&profile, None, now);
+        let change = Change {
+            profile: Some(&profile),
+            reminder: Some(&state),
+            ..Change::default()
+        };
+        bot.store.write(user, change).unwrap();
+    }
+    let is_reminder = |r: &support::fake_bot_api::RecordedRequest| {
+        r.method == "sendMessage"
+            && r.text()
+                .is_some_and(|t| t.starts_with("Time for today's check-in"))
+    };
+    let reminders_sent = || {
+        ok_requests(&fake, "sendMessage")
+            .iter()
+            .filter(|r| is_reminder(r))
+            .filter_map(|r| r.chat_id())
+            .collect::<Vec<i64>>()
+    };
+
+    // All 60 become due at once; a minute at 20 a second takes three seconds to send.
+    clock.set("2026-03-02T09:01:00Z".parse().unwrap());
+    bot.engine.scheduler().changed().notify_one();
+    w.until("the first reminders", |_| {
+        (reminders_sent().len() >= 5).then_some(())
+    })
+    .await;
+    // Meanwhile someone else asks for help: the answer does not wait for the burst.
+    let mut t = Talk::new(7001);
+    t.say(&w, "/help");
+    t.expect(&w, "the help text", |m| m.sent.contains("/checkin"))
+        .await;
+    let before_help = reminders_sent().len();
+    assert!(
+        before_help < 50,
+        "the help answer came after {before_help} of 60 reminders"
+    );
+
+    w.until("all 60 reminders", |_| {
+        (reminders_sent().len() == 60).then_some(())
+    })
+    .await;
+    // At the rate allowed (20 a second: about three seconds), not one per Throttle release
+    // (four a second: fifteen).
+    let times: Vec<_> = ok_requests(&fake, "sendMessage")
+        .iter()
+        .filter(|r| is_reminder(r))
+        .map(|r| r.received_at)
+        .collect();
+    let span = times[times.len() - 1].duration_since(times[0]);
+    assert!(span < Duration::from_secs(8), "60 reminders took {span:?}");
+    // Once each, in due order up to the few (8) that Throttle releases together, whose
+    // requests race each other over the wire.
+    let sent = reminders_sent();
+    let mut once = sent.clone();
+    once.sort_unstable();
+    once.dedup();
+    assert_eq!(once.len(), 60, "{sent:?}");
+    for (k, chat) in sent.iter().enumerate() {
+        let rank = users.iter().position(|&u| u as i64 == *chat).unwrap();
+        assert!(rank.abs_diff(k) < 8, "due #{rank} was sent #{k}: {sent:?}");
+    }
+    bot.stop().await;
+}
