@@ -6,8 +6,9 @@
 //!   question and writes the state back. That write is not durable, so no fsync is in the
 //!   figure (target: under 100 µs median);
 //! - `whole_checkin`: a whole check-in, from /checkin to the plan, for an onboarded user with
-//!   30 days of history: nine turns, the last of which writes the day *durably* (sled's flush,
-//!   an fsync), so this figure includes one fsync.
+//!   30 days of history: eight turns, the last of which writes the day *durably* (sled's
+//!   flush, an fsync), so this figure includes one fsync; `whole_checkin/flush_alone` is that
+//!   flush by itself, after one small write.
 //!
 //! Run with `cargo bench --bench engine`.
 
@@ -237,9 +238,11 @@ fn whole_checkin(engine: &Engine, user: UserId) -> (usize, Vec<Reply>) {
 fn bench_whole_checkin(c: &mut Criterion) {
     let (_dir, store, engine) = engine();
     let mut next_user: UserId = 10_000;
+    // Seeded and flushed outside the timing, so the check-in's flush writes only its own.
     let mut fresh_user = || {
         next_user += 1;
         seed_user(&store, next_user);
+        store.flush().unwrap();
         next_user
     };
 
@@ -258,6 +261,22 @@ fn bench_whole_checkin(c: &mut Criterion) {
         b.iter_batched(
             &mut fresh_user,
             |user| whole_checkin(&engine, user),
+            BatchSize::PerIteration,
+        )
+    });
+    // For comparison: the durable flush alone, after one small write like the check-in's
+    // last (the share of the check-in that is the fsync).
+    let profile = profile();
+    group.bench_function("flush_alone", |b| {
+        b.iter_batched(
+            || {
+                let change = Change {
+                    profile: Some(&profile),
+                    ..Change::default()
+                };
+                store.write(user, change).unwrap();
+            },
+            |()| store.flush().unwrap(),
             BatchSize::PerIteration,
         )
     });
