@@ -66,6 +66,13 @@ struct Args {
     /// The bot binary.
     #[arg(long = "bin", default_value = "target/release/backcheck")]
     bin: PathBuf,
+    /// Updates per second the users send in all, paced (0: each user presses as soon as the
+    /// bot's answer arrives, a closed loop as fast as the bot goes).
+    #[arg(long, default_value_t = 0)]
+    rate: u32,
+    /// Also print the served→reply latency of each step of the conversation.
+    #[arg(long)]
+    steps: bool,
     /// Seconds the whole simulated session may take before the run fails.
     #[arg(long, default_value_t = 300)]
     timeout: u64,
@@ -84,6 +91,26 @@ const HEADINGS: [&str; 6] = [
     "Usual routine",
 ];
 const TICK: &str = "✓ ";
+/// What each user sends, in order: /start, then the buttons pressed.
+const STEPS: [&str; 17] = [
+    "/start",
+    "Running",
+    "Cycling",
+    "Done",
+    "60 min",
+    "Yes",
+    "No",
+    "Berlin (Europe)",
+    "07:00",
+    "Check in now",
+    "5",
+    "Lower back",
+    "No",
+    "Sharp",
+    "When moving",
+    "Started today",
+    "None of these",
+];
 /// Live users get ids from here; stored users from `STORED_BASE`.
 const USER_BASE: u64 = 10_000_000;
 const STORED_BASE: u64 = 500_000_000;
@@ -153,10 +180,16 @@ async fn run(args: Args) -> Result<()> {
         .collect();
     let mut inboxes = HashMap::new();
     let mut sims = Vec::new();
+    let pacer = (args.rate > 0).then(|| {
+        Arc::new(Pacer {
+            gap: Duration::from_secs(1) / args.rate,
+            next: std::sync::Mutex::new(Instant::now()),
+        })
+    });
     for &user in &users {
         let (tx, rx) = mpsc::unbounded_channel();
         inboxes.insert(user, tx);
-        sims.push(Sim::new(user, rx, fake.clone()));
+        sims.push(Sim::new(user, rx, fake.clone(), pacer.clone()));
     }
     tokio::spawn(route(requests, inboxes));
 
@@ -200,6 +233,8 @@ async fn run(args: Args) -> Result<()> {
     let wall = last_reply.duration_since(first_push);
     let mut latencies: Vec<Duration> = done.iter().flat_map(|s| s.latencies.clone()).collect();
     latencies.sort();
+    let mut seen: Vec<Duration> = done.iter().flat_map(|s| s.seen.clone()).collect();
+    seen.sort();
     let hwm = vm_kb(pid, "VmHWM")?;
     let rss = vm_kb(pid, "VmRSS")?;
     let bot_cpu = cpu_seconds(&pid.to_string())? - bot_cpu_before;
@@ -210,8 +245,14 @@ async fn run(args: Args) -> Result<()> {
 
     println!();
     println!(
-        "users: {}   stored users: {}",
-        args.users, args.stored_users
+        "users: {}   stored users: {}   pace: {}",
+        args.users,
+        args.stored_users,
+        if args.rate > 0 {
+            format!("{} updates/s in all", args.rate)
+        } else {
+            "none (closed loop)".to_string()
+        }
     );
     println!(
         "updates: {pushes} in {:.2} s = {:.0} updates/s",
@@ -224,6 +265,27 @@ async fn run(args: Args) -> Result<()> {
         ms(percentile(&latencies, 0.50)),
         ms(percentile(&latencies, 0.99)),
         ms(latencies.last().copied().unwrap_or_default())
+    );
+    if args.steps {
+        for step in 0..STEPS.len() {
+            let mut at: Vec<Duration> = done
+                .iter()
+                .filter_map(|s| s.latencies.get(step).copied())
+                .collect();
+            at.sort();
+            println!(
+                "  step {step:2} {:16} p50 {:7.1} ms  p99 {:7.1} ms",
+                STEPS[step],
+                ms(percentile(&at, 0.50)),
+                ms(percentile(&at, 0.99))
+            );
+        }
+    }
+    println!(
+        "latency pushed→reply, as a user sees it: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        ms(percentile(&seen, 0.50)),
+        ms(percentile(&seen, 0.99)),
+        ms(seen.last().copied().unwrap_or_default())
     );
     println!(
         "CPU during the session: bot {bot_cpu:.1} s, this tool (fake Bot API and users) {tool_cpu:.1} s, over {:.1} s of wall time",
@@ -445,6 +507,24 @@ impl Msg {
     }
 }
 
+/// Spaces all users' pushes `gap` apart (`--rate`).
+struct Pacer {
+    gap: Duration,
+    next: std::sync::Mutex<Instant>,
+}
+
+impl Pacer {
+    async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
+            let slot = (*next).max(Instant::now());
+            *next = slot + self.gap;
+            slot
+        };
+        tokio::time::sleep_until(slot.into()).await;
+    }
+}
+
 /// One user: their chat as the bot sent it, and the timings of their updates.
 struct Sim {
     user: i64,
@@ -453,15 +533,24 @@ struct Sim {
     chat: BTreeMap<i64, Msg>,
     /// Messages up to this id are old.
     floor: i64,
-    /// The last update pushed whose first reply has not arrived yet.
-    waiting: Option<i64>,
+    /// The last update pushed whose first reply has not arrived yet, and when.
+    waiting: Option<(i64, Instant)>,
+    /// Served (getUpdates) to the first reply.
     latencies: Vec<Duration>,
+    /// Pushed to the first reply.
+    seen: Vec<Duration>,
+    pacer: Option<Arc<Pacer>>,
     pushes: usize,
     last_reply: Option<Instant>,
 }
 
 impl Sim {
-    fn new(user: i64, inbox: mpsc::UnboundedReceiver<Event>, fake: Arc<FakeBotApi>) -> Sim {
+    fn new(
+        user: i64,
+        inbox: mpsc::UnboundedReceiver<Event>,
+        fake: Arc<FakeBotApi>,
+        pacer: Option<Arc<Pacer>>,
+    ) -> Sim {
         Sim {
             user,
             inbox,
@@ -470,6 +559,8 @@ impl Sim {
             floor: 0,
             waiting: None,
             latencies: Vec::new(),
+            seen: Vec::new(),
+            pacer,
             pushes: 0,
             last_reply: None,
         }
@@ -477,27 +568,13 @@ impl Sim {
 
     /// Onboarding and a check-in by buttons, as tests/telegram_e2e/harness.rs plays them.
     async fn session(&mut self, deadline: tokio::time::Instant) -> Result<()> {
+        self.pace().await;
         let (update, message) = self.fake.push_text_with_id(self.user, self.user, "/start");
         self.pushed(update);
         self.floor = message;
-        self.toggle("Running", deadline).await?;
-        self.toggle("Cycling", deadline).await?;
-        for label in [
-            "Done",
-            "60 min",
-            "Yes",
-            "No",
-            "Berlin (Europe)",
-            "07:00",
-            "Check in now",
-            "5",
-            "Lower back",
-            "No",
-            "Sharp",
-            "When moving",
-            "Started today",
-            "None of these",
-        ] {
+        self.toggle(STEPS[1], deadline).await?;
+        self.toggle(STEPS[2], deadline).await?;
+        for label in &STEPS[3..] {
             self.press(label, deadline).await?;
         }
         self.wait(deadline, "a plan", |s| {
@@ -511,17 +588,27 @@ impl Sim {
 
     fn pushed(&mut self, update: i64) {
         self.pushes += 1;
-        self.waiting = Some(update);
+        self.waiting = Some((update, Instant::now()));
+    }
+
+    /// Waits for this user's turn under `--rate`.
+    async fn pace(&self) {
+        if let Some(pacer) = &self.pacer {
+            pacer.wait().await;
+        }
     }
 
     /// Takes one event into the chat, timing the reply to the waiting update.
     fn take(&mut self, e: Event) {
-        if let Some(update) = self.waiting.take() {
+        if let Some((update, pushed)) = self.waiting.take() {
             match self.fake.served_at(update) {
-                Some(served) => self
-                    .latencies
-                    .push(e.received_at.saturating_duration_since(served)),
-                None => self.waiting = Some(update),
+                Some(served) => {
+                    self.latencies
+                        .push(e.received_at.saturating_duration_since(served));
+                    self.seen
+                        .push(e.received_at.saturating_duration_since(pushed));
+                }
+                None => self.waiting = Some((update, pushed)),
             }
         }
         self.last_reply = Some(e.received_at);
@@ -599,6 +686,7 @@ impl Sim {
 
     async fn press(&mut self, label: &str, deadline: tokio::time::Instant) -> Result<()> {
         let (id, msg) = self.find(label, deadline).await?;
+        self.pace().await;
         self.push(id, &msg, label)?;
         self.floor = id;
         Ok(())
@@ -607,6 +695,7 @@ impl Sim {
     /// Presses an option of a multi-select question and waits for its tick.
     async fn toggle(&mut self, label: &str, deadline: tokio::time::Instant) -> Result<()> {
         let (id, msg) = self.find(label, deadline).await?;
+        self.pace().await;
         self.push(id, &msg, label)?;
         let ticked = format!("{TICK}{label}");
         let edits = msg.edits;
