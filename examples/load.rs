@@ -267,7 +267,7 @@ async fn run(args: Args) -> Result<()> {
         ms(latencies.last().copied().unwrap_or_default())
     );
     if args.steps {
-        for step in 0..STEPS.len() {
+        for (step, label) in STEPS.iter().enumerate() {
             let mut at: Vec<Duration> = done
                 .iter()
                 .filter_map(|s| s.latencies.get(step).copied())
@@ -275,7 +275,7 @@ async fn run(args: Args) -> Result<()> {
             at.sort();
             println!(
                 "  step {step:2} {:16} p50 {:7.1} ms  p99 {:7.1} ms",
-                STEPS[step],
+                label,
                 ms(percentile(&at, 0.50)),
                 ms(percentile(&at, 0.99))
             );
