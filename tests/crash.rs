@@ -1,5 +1,6 @@
-//! Crash safety: the real bot binary, killed with SIGKILL at random (seeded) moments while
-//! 200 users check in at once, restarted on the same data folder each time. In the end every
+//! Crash safety: the real bot binary, killed with SIGKILL 3 to 5 times at seeded points of
+//! the users' progress (the last while check-ins complete) while 200 users onboard and check
+//! in at once, and restarted on the same data folder each time. In the end every
 //! user has reached a plan, every check-in whose plan was sent is on disk, and every stored
 //! record decodes.
 //!
@@ -14,6 +15,7 @@ mod support;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -33,6 +35,9 @@ const DEADLINE: Duration = Duration::from_secs(90);
 const STUCK: Duration = Duration::from_secs(3);
 /// At most this many actions per user.
 const MAX_ACTIONS: usize = 150;
+/// The actions of one user who is never held up: /start and 15 presses (Running, Done, five
+/// more answers to finish onboarding, "Check in now" and seven check-in answers).
+const STEPS: usize = 16;
 const TICK: &str = "✓ ";
 /// Every plan's first line (as tests/telegram_e2e/harness.rs lists them).
 const HEADINGS: [&str; 6] = [
@@ -71,6 +76,9 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
     let script = Arc::new(Script::embedded().unwrap());
 
     let up: Up = Arc::new(Mutex::new(None));
+    // Every user's actions so far: kills are placed by progress, not by wall time, so they
+    // land in the same phases of the conversation on a fast or a slow machine.
+    let progress = Arc::new(AtomicUsize::new(0));
     let mut inboxes = HashMap::new();
     let mut users = Vec::new();
     for user in FIRST_USER..FIRST_USER + USERS {
@@ -82,6 +90,7 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
             fake.clone(),
             up.clone(),
             script.clone(),
+            progress.clone(),
         ));
     }
     tokio::spawn(route(fake.subscribe(), inboxes, up.clone()));
@@ -101,12 +110,28 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
         })
         .collect();
 
-    // Kill and restart at seeded moments while the users are mid-conversation.
+    // Kill and restart at seeded moments while the users are mid-conversation: after 5% to
+    // 90% of the actions a smooth run takes, and once more between 90% and 97%, while the
+    // check-ins complete (the last presses write them durably and send the plans).
     let mut rng = Rng(SEED);
     let kills = 3 + rng.next() % 3;
-    for _ in 0..kills {
-        let after = Duration::from_millis(300 + rng.next() % 1200);
-        tokio::time::sleep(after).await;
+    let total = (USERS as usize * STEPS) as u64;
+    let mut at: Vec<u64> = (1..kills)
+        .map(|_| total * 5 / 100 + rng.next() % (total * 85 / 100))
+        .collect();
+    at.sort();
+    at.push(total * 90 / 100 + rng.next() % (total * 7 / 100));
+    for threshold in at {
+        while (progress.load(Ordering::Relaxed) as u64) < threshold {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the users stalled at {} actions\n{}",
+                progress.load(Ordering::Relaxed),
+                logs(dir.path())
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.next() % 50)).await;
         bot.kill().unwrap();
         bot.wait().unwrap();
         *up.lock().unwrap() = None;
@@ -328,6 +353,8 @@ struct User {
     last_action: Instant,
     done: bool,
     actions: usize,
+    /// Everyone's actions (see the test).
+    progress: Arc<AtomicUsize>,
     /// Actions taken because nothing new came.
     unstuck: usize,
 }
@@ -339,6 +366,7 @@ impl User {
         fake: Arc<FakeBotApi>,
         up: Up,
         script: Arc<Script>,
+        progress: Arc<AtomicUsize>,
     ) -> User {
         User {
             user,
@@ -352,6 +380,7 @@ impl User {
             last_action: Instant::now(),
             done: false,
             actions: 0,
+            progress,
             unstuck: 0,
         }
     }
@@ -447,6 +476,7 @@ impl User {
         };
         if self.fake.try_push_callback(self.user, id, &data).is_some() {
             self.actions += 1;
+            self.progress.fetch_add(1, Ordering::Relaxed);
             self.floor = id;
             self.pressed = Some((id, edits, label.to_string()));
             self.last_action = Instant::now();
@@ -456,6 +486,7 @@ impl User {
     fn say(&mut self, text: &str) {
         let (_, message) = self.fake.push_text_with_id(self.user, self.user, text);
         self.actions += 1;
+        self.progress.fetch_add(1, Ordering::Relaxed);
         self.floor = message;
         self.pressed = None;
         self.last_action = Instant::now();
