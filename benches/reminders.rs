@@ -1,6 +1,6 @@
 //! The reminder due-index at scale: a tick that finds 1,000 due users, with 10,000 / 100,000 /
-//! 1,000,000 users whose reminders are not due, on a real sled database with the real index
-//! layout. The claim is that the tick's work and memory follow the number of *due* users, not
+//! 300,000 / 1,000,000 users whose reminders are not due, on a real sled database with the
+//! real index layout. The claim is that the tick's work and memory follow the number of *due* users, not
 //! the number of users. Groups:
 //! - `tick_1000_due`: the whole tick (index read, one record read per due user, all claims
 //!   written in one transaction, one flush);
@@ -57,7 +57,7 @@ static GLOBAL: CountingAlloc = CountingAlloc;
 /// Users due in every tick.
 const DUE: u64 = 1_000;
 /// Sizes of the not-due population.
-const SIZES: [u64; 3] = [10_000, 100_000, 1_000_000];
+const SIZES: [u64; 4] = [10_000, 100_000, 300_000, 1_000_000];
 /// Users written per bulk batch while filling the database.
 const CHUNK: u64 = 20_000;
 
