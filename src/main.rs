@@ -16,7 +16,7 @@ use backcheck::engine::Engine;
 use backcheck::script::Script;
 use backcheck::store::{SledStore, Store};
 use backcheck::telegram::redact::{RedactingStderr, Redactor};
-use backcheck::telegram::{self, Limits, TelegramSettings};
+use backcheck::telegram::{self, TelegramSettings};
 
 #[derive(Parser)]
 #[command(
@@ -145,7 +145,7 @@ fn run(config: &Config, script: Arc<Script>) -> Result<()> {
         tracing::warn!(
             "telegram.throttle = false: Telegram's flood limits are off (for load tests against a fake Bot API only)"
         );
-        settings.limits = unthrottled_limits();
+        settings.limits = telegram::no_limits();
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -159,18 +159,6 @@ fn run(config: &Config, script: Arc<Script>) -> Result<()> {
         stop_signal(),
     ))?;
     Ok(())
-}
-
-/// Limits no load test reaches, for `telegram.throttle = false` (a fake Bot API only). Not
-/// `u32::MAX`: teloxide's Throttle preallocates its queue for `messages_per_sec_overall`
-/// requests. Its worker still releases queued sends on a 250 ms tick, whatever the limits.
-fn unthrottled_limits() -> Limits {
-    Limits {
-        messages_per_sec_chat: 1_000,
-        messages_per_min_chat: 1_000_000,
-        messages_per_min_channel_or_supergroup: 1_000_000,
-        messages_per_sec_overall: 20_000,
-    }
 }
 
 /// Completes on Ctrl-C or SIGTERM (how systemd and Docker stop a service).

@@ -56,7 +56,7 @@ pub struct TelegramSettings {
     pub token: Token,
     /// The Bot API server (default: Telegram's own); tests point it at a fake on loopback.
     pub api_url: Option<String>,
-    /// The flood limits the `Throttle` adaptor keeps.
+    /// The flood limits the `Throttle` adaptor keeps; `no_limits()` for none (load tests).
     pub limits: Limits,
     /// Retries for network errors, 5xx answers, and 429 where `Throttle` does not retry.
     pub retry: RetryPolicy,
@@ -74,6 +74,32 @@ impl TelegramSettings {
             retry: RetryPolicy::default(),
             poll_timeout: Duration::from_secs(10),
         }
+    }
+}
+
+/// No flood limits at all, for `telegram.throttle = false` (load tests against a fake Bot API
+/// only). `run` recognises this value and sends text messages with the plain bot, past the
+/// `Throttle` adaptor: its worker releases queued sends on a 250 ms tick whatever the limits,
+/// which alone made the first answer to a typed message wait 125 ms on average. (A value
+/// rather than a new settings field, so settings built field by field keep compiling.)
+pub fn no_limits() -> Limits {
+    Limits {
+        messages_per_sec_chat: u32::MAX,
+        messages_per_min_chat: u32::MAX,
+        messages_per_min_channel_or_supergroup: u32::MAX,
+        messages_per_sec_overall: u32::MAX,
+    }
+}
+
+/// What `Throttle` still keeps under `no_limits()` (for what does not bypass it: edits pass
+/// through anyway; documents, photos and reminders): more than a load test sends. Not
+/// `u32::MAX`: Throttle preallocates its queue for `messages_per_sec_overall` requests.
+fn loose_limits() -> Limits {
+    Limits {
+        messages_per_sec_chat: 1_000,
+        messages_per_min_chat: 1_000_000,
+        messages_per_min_channel_or_supergroup: 1_000_000,
+        messages_per_sec_overall: 20_000,
     }
 }
 
@@ -148,6 +174,8 @@ pub struct App {
     redactor: Redactor,
     /// Groups and channels already told that the bot works in private chats (this process).
     told_groups: Mutex<HashSet<ChatId>>,
+    /// The bot without `Throttle`, for text messages when the limits are off (`no_limits`).
+    direct: Option<Bot>,
 }
 
 impl App {
@@ -156,6 +184,7 @@ impl App {
         clock: Arc<dyn Clock>,
         retry: RetryPolicy,
         redactor: Redactor,
+        direct: Option<Bot>,
     ) -> Self {
         App {
             engine,
@@ -163,6 +192,7 @@ impl App {
             retry,
             redactor,
             told_groups: Mutex::new(HashSet::new()),
+            direct,
         }
     }
 

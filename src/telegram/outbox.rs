@@ -5,7 +5,7 @@
 
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{InputFile, MessageId};
+use teloxide::types::{InlineKeyboardMarkup, InputFile, Message, MessageId};
 
 use super::render::{caption, chosen, chunks, keyboard};
 use super::send::{Class, classify, with_retry};
@@ -97,11 +97,11 @@ impl Outbox<'_> {
                 continue;
             }
             let markup = if i == last { keyboard(buttons) } else { None };
-            let sent = with_retry(&self.app.retry, || {
-                let request = self.bot.send_message(self.chat, part.clone());
-                match markup.clone() {
-                    Some(kb) => request.reply_markup(kb).send(),
-                    None => request.send(),
+            let sent = with_retry(&self.app.retry, || async {
+                let (text, markup) = (part.clone(), markup.clone());
+                match &self.app.direct {
+                    Some(bot) => send_text(bot, self.chat, text, markup).await,
+                    None => send_text(self.bot, self.chat, text, markup).await,
                 }
             })
             .await;
@@ -211,5 +211,19 @@ impl Outbox<'_> {
             self.app.set_blocked(user, true).await;
         }
         Next::Stop
+    }
+}
+
+/// One text message, through `Throttle` or (limits off) the plain bot.
+async fn send_text<B: Requester<Err = RequestError>>(
+    bot: &B,
+    chat: ChatId,
+    text: String,
+    markup: Option<InlineKeyboardMarkup>,
+) -> Result<Message, RequestError> {
+    let request = bot.send_message(chat, text);
+    match markup {
+        Some(kb) => request.reply_markup(kb).send().await,
+        None => request.send().await,
     }
 }

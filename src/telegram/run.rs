@@ -44,12 +44,19 @@ pub async fn run(
         })?;
         bot = bot.set_api_url(parsed);
     }
-    let bot: TgBot = Throttle::new_spawn(bot, settings.limits);
+    let unthrottled = settings.limits == super::no_limits();
+    let (limits, direct) = if unthrottled {
+        (super::loose_limits(), Some(bot.clone()))
+    } else {
+        (settings.limits, None)
+    };
+    let bot: TgBot = Throttle::new_spawn(bot, limits);
     let app = Arc::new(App::new(
         Arc::clone(&engine),
         clock,
         settings.retry,
         redactor.clone(),
+        direct,
     ));
     let mut shutdown: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(shutdown);
 
