@@ -128,9 +128,10 @@ fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
 
 /// Threads for Engine turns (sled is synchronous). tokio's default is 512: with a thousand
 /// chats at once it started hundreds, and switching between them cost more than the turns
-/// (examples/load, 1,000 users: bot CPU 17 s -> 14 s, peak RSS 200 MB -> 136 MB). A few
-/// threads keep both cores busy and leave room for turns waiting on a check-in's flush.
-const BLOCKING_THREADS: usize = 8;
+/// (examples/load, 1,000 users: bot CPU 17 s -> 14 s, peak RSS 200 MB -> 136 MB at 8
+/// threads). Too few starve the turns that wait on a flush to disk (a finished onboarding or
+/// check-in): at 1,000 updates/s, p99 was 61-181 ms with 8 threads, 16-55 ms with 32.
+const BLOCKING_THREADS: usize = 32;
 
 /// The Telegram bot, until Ctrl-C or SIGTERM.
 fn run(config: &Config, script: Arc<Script>) -> Result<()> {
