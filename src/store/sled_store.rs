@@ -20,7 +20,10 @@ use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
 
+mod group_flush;
 mod index;
+
+use group_flush::GroupFlush;
 
 use index::{NewReminder, due_keys_of, encode_reminder, tx_reminder, tx_write_reminder};
 
@@ -45,6 +48,8 @@ pub struct SledStore {
     days: Tree,
     reminders: Tree,
     due: Tree,
+    /// Durable writes that arrive together share one flush.
+    flushes: GroupFlush,
 }
 
 impl SledStore {
@@ -98,6 +103,7 @@ impl SledStore {
             days: db.open_tree(DAYS)?,
             reminders: db.open_tree(REMINDERS)?,
             due: db.open_tree(DUE)?,
+            flushes: GroupFlush::default(),
             db,
         })
     }
@@ -352,7 +358,7 @@ impl Store for SledStore {
     }
 
     fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush()?;
+        self.flushes.flush(|| self.db.flush().map(drop))?;
         Ok(())
     }
 }
