@@ -7,6 +7,8 @@
 //! - `index_read_1000_due`: only the index range the tick reads;
 //! - `record_reads_1000_due`: only the per-user lookup (the reminder record, which carries
 //!   the time, zone and latest check-in a claim needs), a B-tree lookup by user id;
+//! - `tick_1000_due_adjacent_ids`: at 1,000,000, a tick whose 1,000 due users have adjacent ids
+//!   (their records share pages, as in a small database), to see what page sharing is worth;
 //! - `reference_full_index_scan`: reading the whole index once, what an O(users) scheduler
 //!   would do on every tick.
 //!
@@ -220,6 +222,19 @@ fn main() {
         );
     }
     eprintln!();
+
+    // The same tick at 1M with 1,000 due users whose ids are adjacent, so that their records
+    // share B-tree pages as a small database's do: how much of the growth is page sharing.
+    let adjacent: Vec<UserId> = (0..DUE).map(|i| (1 << 62) + i).collect();
+    let mut group = criterion.benchmark_group("tick_1000_due_adjacent_ids");
+    group.bench_function(BenchmarkId::from_parameter(filled), |b| {
+        b.iter_batched(
+            || reset_due(&store, &adjacent),
+            |()| scheduler.tick(now(), 2 * DUE as usize).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
 
     // For contrast: what reading the whole index (an O(users) scheduler) costs at 1M.
     let mut scan_group = criterion.benchmark_group("reference_full_index_scan");
