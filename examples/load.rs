@@ -30,6 +30,8 @@
 //! Everything is bounded: every wait has a deadline (`--timeout`), and a missed one fails the
 //! run with what the user was waiting for.
 
+#[path = "../tests/support/answers.rs"]
+mod answers;
 #[path = "../tests/support/fake_bot_api.rs"]
 #[allow(dead_code)]
 mod fake_bot_api;
@@ -796,43 +798,10 @@ fn converse(
 
 /// The button this user presses for a message (by the question it asks).
 fn answer(script: &Script, text: &str, ticked: &mut bool) -> Option<&'static str> {
-    let q = |q: Question| text == script.question(q).prompt;
-    Some(if q(Question::Activities) {
-        if *ticked {
-            "Done"
-        } else {
-            *ticked = true;
-            "Running"
-        }
-    } else if q(Question::SessionLength) {
-        "60 min"
-    } else if q(Question::Cleared) {
-        "Yes"
-    } else if q(Question::Cancer) || q(Question::Spreads) || q(Question::ConfirmFlag) {
-        "No"
-    } else if q(Question::TimeZone) {
-        "Berlin (Europe)"
-    } else if q(Question::Reminder) {
-        "07:00"
-    } else if q(Question::Pain) {
-        "5"
-    } else if q(Question::Area) {
-        "Lower back"
-    } else if q(Question::Feeling) {
-        "Sharp"
-    } else if q(Question::Worst) {
-        "When moving"
-    } else if q(Question::Episode) {
-        "Started today"
-    } else if q(Question::RedFlags) {
-        "None of these"
-    } else if q(Question::Yesterday) {
-        "About the same"
-    } else if q(Question::UpdateToday) {
-        "Yes, update it"
-    } else {
-        return None;
-    })
+    let q = answers::question_of(script, text)?;
+    let label = answers::label_for(q, *ticked)?;
+    *ticked |= q == Question::Activities;
+    Some(label)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -19,9 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use backcheck::model::Question;
 use backcheck::script::Script;
 use backcheck::store::{SledStore, Store, UserId};
+use support::answers;
 use support::fake_bot_api::{FakeBotApi, Keyboard, Outcome, RecordedRequest, TOKEN};
 use tokio::sync::mpsc;
 
@@ -518,41 +518,8 @@ fn button(m: &Msg, label: &str) -> Option<String> {
 /// What this user presses on a message: the answer to the question it asks, or "Check in
 /// now" on anything that offers it.
 fn answer(script: &Script, m: &Msg) -> Option<&'static str> {
-    let q = |q: Question| m.sent == script.question(q).prompt;
     let has = |label: &str| m.keyboard.iter().flatten().any(|(l, _)| l == label);
-    Some(if q(Question::Activities) {
-        if has("✓ Running") {
-            "Done"
-        } else {
-            "Running"
-        }
-    } else if q(Question::SessionLength) {
-        "60 min"
-    } else if q(Question::Cleared) {
-        "Yes"
-    } else if q(Question::Cancer) || q(Question::Spreads) || q(Question::ConfirmFlag) {
-        "No"
-    } else if q(Question::TimeZone) {
-        "Berlin (Europe)"
-    } else if q(Question::Reminder) {
-        "07:00"
-    } else if q(Question::Pain) {
-        "5"
-    } else if q(Question::Area) {
-        "Lower back"
-    } else if q(Question::Feeling) {
-        "Sharp"
-    } else if q(Question::Worst) {
-        "When moving"
-    } else if q(Question::Episode) {
-        "Started today"
-    } else if q(Question::RedFlags) {
-        "None of these"
-    } else if q(Question::UpdateToday) {
-        "Yes, update it"
-    } else if has("Check in now") {
-        "Check in now"
-    } else {
-        return None;
-    })
+    answers::question_of(script, &m.sent)
+        .and_then(|q| answers::label_for(q, has("✓ Running")))
+        .or_else(|| has("Check in now").then_some("Check in now"))
 }

@@ -4,4 +4,5 @@
 //! allowance.
 #![allow(dead_code)]
 
+pub mod answers;
 pub mod fake_bot_api;
