@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
-use fake_bot_api::{FakeBotApi, Keyboard, Outcome, RecordedRequest, TOKEN};
+use fake_bot_api::{FakeBotApi, Keyboard, RecordedRequest, TOKEN};
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::mpsc;
 
@@ -466,27 +466,16 @@ async fn route(
     inboxes: HashMap<i64, mpsc::UnboundedSender<Event>>,
 ) {
     while let Some(r) = requests.recv().await {
-        let edit = match r.method.as_str() {
-            "sendMessage" | "sendDocument" | "sendPhoto" => false,
-            "editMessageText" | "editMessageReplyMarkup" => true,
-            _ => continue,
-        };
-        let Outcome::Ok(result) = &r.outcome else {
+        let Some(m) = r.bot_message() else {
             continue;
         };
-        let (Some(message_id), Some(chat)) = (
-            result.get("message_id").and_then(|v| v.as_i64()),
-            result["chat"]["id"].as_i64(),
-        ) else {
-            continue;
-        };
-        if let Some(inbox) = inboxes.get(&chat) {
+        if let Some(inbox) = inboxes.get(&m.chat) {
             let _ = inbox.send(Event {
                 received_at: r.received_at,
-                message_id,
-                edit,
-                text: r.param_str("text").or_else(|| r.param_str("caption")),
-                keyboard: r.keyboard().unwrap_or_default(),
+                message_id: m.message_id,
+                edit: m.edit,
+                text: m.text,
+                keyboard: m.keyboard,
             });
         }
     }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use backcheck::script::Script;
 use backcheck::store::{SledStore, Store, UserId};
 use support::answers;
-use support::fake_bot_api::{FakeBotApi, Keyboard, Outcome, RecordedRequest, TOKEN};
+use support::fake_bot_api::{FakeBotApi, Keyboard, RecordedRequest, TOKEN};
 use tokio::sync::mpsc;
 
 const USERS: i64 = 200;
@@ -304,30 +304,19 @@ async fn route(
     up: Up,
 ) {
     while let Some(r) = requests.recv().await {
-        let edit = match r.method.as_str() {
-            "getUpdates" => {
-                up.lock().unwrap().get_or_insert_with(Instant::now);
-                continue;
-            }
-            "sendMessage" | "sendDocument" | "sendPhoto" => false,
-            "editMessageText" | "editMessageReplyMarkup" => true,
-            _ => continue,
-        };
-        let Outcome::Ok(result) = &r.outcome else {
+        if r.method == "getUpdates" {
+            up.lock().unwrap().get_or_insert_with(Instant::now);
+            continue;
+        }
+        let Some(m) = r.bot_message() else {
             continue;
         };
-        let (Some(message_id), Some(chat)) = (
-            result.get("message_id").and_then(|v| v.as_i64()),
-            result["chat"]["id"].as_i64(),
-        ) else {
-            continue;
-        };
-        if let Some(inbox) = inboxes.get(&chat) {
+        if let Some(inbox) = inboxes.get(&m.chat) {
             let _ = inbox.send(Event {
-                message_id,
-                edit,
-                text: r.param_str("text").or_else(|| r.param_str("caption")),
-                keyboard: r.keyboard().unwrap_or_default(),
+                message_id: m.message_id,
+                edit: m.edit,
+                text: m.text,
+                keyboard: m.keyboard,
             });
         }
     }

@@ -257,6 +257,26 @@ impl RecordedRequest {
             .and_then(inline_keyboard)
     }
 
+    /// What a successful message-producing call put in a chat (a new message, a document or
+    /// photo, or an edit), as a client sees it; `None` for anything else.
+    pub fn bot_message(&self) -> Option<BotMessage> {
+        let edit = match self.method.as_str() {
+            "sendMessage" | "sendDocument" | "sendPhoto" => false,
+            "editMessageText" | "editMessageReplyMarkup" => true,
+            _ => return None,
+        };
+        let Outcome::Ok(result) = &self.outcome else {
+            return None;
+        };
+        Some(BotMessage {
+            chat: result["chat"]["id"].as_i64()?,
+            message_id: result.get("message_id")?.as_i64()?,
+            edit,
+            text: self.text(),
+            keyboard: self.keyboard().unwrap_or_default(),
+        })
+    }
+
     /// The uploaded file attached to `field`.
     pub fn file(&self, field: &str) -> Option<&UploadedFile> {
         self.files.iter().find(|f| f.field == field)
@@ -292,6 +312,18 @@ impl RecordedRequest {
 /// An inline keyboard as rows of `(label, data)`; `data` is the
 /// `callback_data`, or the `url` for URL buttons, or empty.
 pub type Keyboard = Vec<Vec<(String, String)>>;
+
+/// A bot message as a chat shows it (see [`RecordedRequest::bot_message`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BotMessage {
+    pub chat: i64,
+    pub message_id: i64,
+    /// An edit of `message_id` rather than a new message.
+    pub edit: bool,
+    /// The text, or the caption of a document or photo.
+    pub text: Option<String>,
+    pub keyboard: Keyboard,
+}
 
 /// A successful message-producing call to one chat (see
 /// [`FakeBotApi::sent_to`]).
