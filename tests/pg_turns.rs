@@ -1,8 +1,8 @@
 //! Per-user turns across replicas: two `PgStore`s on one database stand for two replicas,
 //! each with its own Engine. The same user's updates arrive at both at once; every turn must
 //! see the state the previous one wrote, so the conversation advances exactly once per
-//! input. (An unreadable "sticker" re-asks the current question, which bumps the state's
-//! `seq` by one: a lost update would show as a smaller `seq`.)
+//! input. (/remind asks the reminder question afresh, which bumps the state's `seq` by one:
+//! a lost update would show as a smaller `seq`.)
 
 #[path = "support/pg.rs"]
 mod pg;
@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use backcheck::engine::Engine;
 use backcheck::engine::io::Input;
+use backcheck::model::{Activity, Cleared, Profile};
 use backcheck::script::Script;
-use backcheck::store::{PgStore, Store};
+use backcheck::store::{Change, PgStore, Store};
 use jiff::Timestamp;
 
 /// Inputs per replica.
@@ -32,15 +33,37 @@ fn one_users_turns_on_two_replicas_never_interleave() {
     let (_store_b, b) = replica(&url);
     let now: Timestamp = "2026-03-02T08:00:00Z".parse().unwrap();
     let user = 4242;
-    // Onboarding begins: there is a question to re-ask from now on.
-    assert!(!a.handle(user, Input::Text("/start".into()), now).is_empty());
+    let p = Profile {
+        activities: vec![Activity::Running],
+        session_minutes: 30,
+        cleared: Cleared::Yes,
+        cancer_history: false,
+        time_zone: "UTC".to_owned(),
+        reminder: None,
+        blocked: false,
+        summary_day: Default::default(),
+    };
+    let change = Change {
+        profile: Some(&p),
+        ..Change::default()
+    };
+    store_a.write(user, change).unwrap();
+    let start_over = || Input::Text("/remind".into());
+    assert!(!a.handle(user, start_over(), now).is_empty());
     let start = store_a.state(user).unwrap().unwrap().seq;
+    // One turn alone moves `seq` on by exactly one.
+    b.handle(user, start_over(), now);
+    assert_eq!(
+        store_a.state(user).unwrap().unwrap().seq,
+        start.wrapping_add(1)
+    );
+    let start = start.wrapping_add(1);
 
     std::thread::scope(|scope| {
         for engine in [&a, &b] {
             scope.spawn(move || {
                 for _ in 0..TURNS {
-                    let replies = engine.handle(user, Input::Unsupported, now);
+                    let replies = engine.handle(user, start_over(), now);
                     assert!(!replies.is_empty());
                 }
             });
