@@ -607,7 +607,7 @@ async fn a_burst_of_reminders_goes_out_in_due_order_without_holding_up_a_convers
         .collect();
     let span = times[times.len() - 1].duration_since(times[0]);
     assert!(span < Duration::from_secs(8), "60 reminders took {span:?}");
-    // Once each, in due order up to the few (8) that Throttle releases together, whose
+    // Once each, in due order up to the sends one second releases together (20 here), whose
     // requests race each other over the wire.
     let sent = reminders_sent();
     let mut once = sent.clone();
@@ -616,7 +616,7 @@ async fn a_burst_of_reminders_goes_out_in_due_order_without_holding_up_a_convers
     assert_eq!(once.len(), 60, "{sent:?}");
     for (k, chat) in sent.iter().enumerate() {
         let rank = users.iter().position(|&u| u as i64 == *chat).unwrap();
-        assert!(rank.abs_diff(k) < 8, "due #{rank} was sent #{k}: {sent:?}");
+        assert!(rank.abs_diff(k) < 20, "due #{rank} was sent #{k}: {sent:?}");
     }
     bot.stop().await;
 }

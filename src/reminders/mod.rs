@@ -55,6 +55,7 @@ use crate::model::Profile;
 use crate::store::{Change, Store, StoreError, UserId};
 pub use crate::store::{Daily, ReminderState};
 pub use actions::FailureOutcome;
+pub use run::Unsent;
 use schedule::{ceil_second, local_date, next_due, next_due_after_date};
 
 /// A reminder this late (after downtime) is skipped and the next day's scheduled instead.
@@ -163,10 +164,13 @@ impl Scheduler {
     /// Claims every reminder due by `now` (at most `limit` of them, earliest first) and
     /// returns the users to send one to, in due order. Reads only due index entries.
     pub fn tick(&self, now: Timestamp, limit: usize) -> Result<Vec<UserId>, StoreError> {
-        self.tick_counted(now, limit).map(|(send, _)| send)
+        self.tick_counted(now, limit)
+            .map(|(send, _)| send.into_iter().map(|c| c.user).collect())
     }
 
-    /// `tick`, also saying how many index entries it read (a full batch means "tick again").
+    /// `tick`, also saying how many index entries it read (a full batch means "tick again"),
+    /// and returning the claims to send (what each replaced, so that an unsent one can be
+    /// un-claimed at shutdown).
     /// Every entry is decided first (reads only); then all the claims are written in one
     /// batch, each conditional on the state it was decided from, and flushed once. A claim
     /// whose user changed their reminder meanwhile is skipped and looked at again next tick.
@@ -174,7 +178,7 @@ impl Scheduler {
         &self,
         now: Timestamp,
         limit: usize,
-    ) -> Result<(Vec<UserId>, usize), StoreError> {
+    ) -> Result<(Vec<ClaimPlan>, usize), StoreError> {
         let due = self.store.due(now, limit)?;
         let mut claims = Vec::with_capacity(due.len());
         for &(at, user) in &due {
@@ -200,15 +204,16 @@ impl Scheduler {
             .collect();
         // All or nothing: if the batch fails, nothing was claimed and nothing is sent.
         let applied = self.store.write_many(&changes)?;
+        drop(changes);
         let mut send = Vec::new();
-        for (claim, applied) in claims.iter().zip(applied) {
+        for (claim, applied) in claims.into_iter().zip(applied) {
             if !applied {
                 tracing::debug!(
                     user = claim.user,
                     "reminder changed during the tick; looked at again next tick"
                 );
             } else if claim.send {
-                send.push(claim.user);
+                send.push(claim);
             }
         }
         if !send.is_empty()

@@ -1,6 +1,16 @@
 //! The reminder task: tick, hand the claimed reminders to `deliver`, sleep, repeat, until the
 //! shutdown future completes.
 //!
+//! # Shutdown: un-claiming what was not sent
+//!
+//! `deliver` returns the users whose reminder it did not attempt (the bot is shutting down:
+//! its sends were given up while they waited for Telegram's limits). Their claims are undone
+//! with a conditional write: the reminder state goes back to what the tick found (still due,
+//! today not yet reminded), but only if it is still what the claim wrote, so a user who
+//! changed their reminder meanwhile keeps the change. After the restart they are due again
+//! and sent then (if under two hours late). A reminder that was attempted is never un-claimed,
+//! so none is sent twice.
+//!
 //! # Clock time and sleeping
 //!
 //! "Now" always comes from the injected `Clock`; sleeping uses tokio's timer. Before each
@@ -17,9 +27,9 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::Scheduler;
+use super::{ClaimPlan, Scheduler, claim_change};
 use crate::clock::Clock;
-use crate::store::UserId;
+use crate::store::{StoreError, UserId};
 
 /// The longest the loop sleeps without reading the clock again.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
@@ -29,24 +39,47 @@ const BATCH: usize = 1000;
 /// that they are retried soon without spinning.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
 
+/// The users whose reminder a delivery did not attempt (shutting down). A delivery that
+/// returns `()` attempted them all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unsent(pub Vec<UserId>);
+
+impl From<()> for Unsent {
+    fn from((): ()) -> Self {
+        Unsent(Vec::new())
+    }
+}
+
+impl From<Vec<UserId>> for Unsent {
+    fn from(users: Vec<UserId>) -> Self {
+        Unsent(users)
+    }
+}
+
 impl Scheduler {
     /// Runs until `shutdown` completes. Each round ticks at `clock.now()`, awaits
-    /// `deliver(users)` for whatever was claimed (a delivery in progress is finished even if
-    /// shutdown comes meanwhile: its reminders are already marked sent), then sleeps until
-    /// the next due instant, `MAX_SLEEP`, a `changed()` notification, or shutdown.
+    /// `deliver(users)` for whatever was claimed, un-claims what it returns as not attempted
+    /// (see the module docs), then sleeps until the next due instant, `MAX_SLEEP`, a
+    /// `changed()` notification, or shutdown. A delivery that gave reminders back ends the
+    /// loop: that only happens when the bot is shutting down.
     pub async fn run<F, Fut, S>(self: Arc<Self>, clock: Arc<dyn Clock>, deliver: F, shutdown: S)
     where
         F: Fn(Vec<UserId>) -> Fut,
-        Fut: Future<Output = ()>,
+        Fut: Future<Output: Into<Unsent>>,
         S: Future<Output = ()>,
     {
         let mut shutdown = std::pin::pin!(shutdown);
         loop {
             let ticked_at = clock.now();
             let full = match self.tick_counted(ticked_at, BATCH) {
-                Ok((users, read)) => {
-                    if !users.is_empty() {
-                        deliver(users).await;
+                Ok((claims, read)) => {
+                    if !claims.is_empty() {
+                        let users = claims.iter().map(|c| c.user).collect();
+                        let Unsent(unsent) = deliver(users).await.into();
+                        if !unsent.is_empty() {
+                            self.unclaim(&claims, &unsent);
+                            break;
+                        }
                     }
                     read == BATCH
                 }
@@ -65,6 +98,34 @@ impl Scheduler {
                 () = &mut shutdown => break,
                 () = self.changed.notified() => {}
                 () = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+
+    /// Undoes the claims of `unsent` (conditionally: only where the state is still the
+    /// claim's), so that they are due again after a restart; flushed at once.
+    fn unclaim(&self, claims: &[ClaimPlan], unsent: &[UserId]) {
+        let unsent: std::collections::HashSet<UserId> = unsent.iter().copied().collect();
+        let changes: Vec<(UserId, crate::store::Change<'_>)> = claims
+            .iter()
+            .filter(|c| unsent.contains(&c.user))
+            .map(|c| (c.user, claim_change(&c.after, &c.before)))
+            .collect();
+        let result = self.store.write_many(&changes).and_then(|applied| {
+            self.store.flush()?;
+            Ok::<_, StoreError>(applied)
+        });
+        match result {
+            Ok(applied) => {
+                let undone = applied.iter().filter(|&&a| a).count();
+                tracing::info!(
+                    undone,
+                    changed = applied.len() - undone,
+                    "shutting down: unsent reminders un-claimed; they go out after the restart"
+                );
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "could not un-claim the unsent reminders; today's are lost")
             }
         }
     }

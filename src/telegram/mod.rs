@@ -5,6 +5,7 @@
 //! - `handlers`: one small function per kind of update, mapping it to an Engine `Input`;
 //! - `outbox`: a turn's replies as messages, edits, documents and photos;
 //! - `render`: keyboards, Telegram's length limits, the "→ answer" line;
+//! - `pace`: Telegram's flood limits, replies ahead of reminders, chats in turn;
 //! - `send`: retries, and which errors are worth retrying;
 //! - `commands`: the `BotCommands` menu, registered with setMyCommands;
 //! - `redact`: keeping the token out of every log line;
@@ -17,6 +18,7 @@
 mod commands;
 mod handlers;
 mod outbox;
+pub mod pace;
 pub mod redact;
 mod remind;
 mod render;
@@ -27,7 +29,6 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use teloxide::adaptors::Throttle;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::types::MessageKind;
@@ -42,10 +43,11 @@ use crate::config::Token;
 use crate::engine::{Engine, Input, Reply};
 use crate::script::Text;
 use crate::store::UserId;
+use pace::Pacer;
 use redact::Redactor;
 
-/// The bot as handlers use it: every `send_*` waits its turn under Telegram's flood limits.
-pub type TgBot = Throttle<Bot>;
+/// The bot as handlers use it. Counted sends wait for `App::pacer` (see `pace`), in `outbox`.
+pub type TgBot = Bot;
 
 /// What a handler returns. Errors are logged (token redacted), never shown to users.
 pub type HandlerResult = Result<(), HandlerError>;
@@ -56,9 +58,10 @@ pub struct TelegramSettings {
     pub token: Token,
     /// The Bot API server (default: Telegram's own); tests point it at a fake on loopback.
     pub api_url: Option<String>,
-    /// The flood limits the `Throttle` adaptor keeps; `no_limits()` for none (load tests).
+    /// The flood limits the pacer keeps (`pace::Rules::from_limits`); `no_limits()` for none
+    /// (load tests against a fake only).
     pub limits: Limits,
-    /// Retries for network errors, 5xx answers, and 429 where `Throttle` does not retry.
+    /// Retries for network errors, 5xx answers and 429s.
     pub retry: RetryPolicy,
     /// How long one getUpdates long poll waits for an update.
     pub poll_timeout: Duration,
@@ -78,10 +81,7 @@ impl TelegramSettings {
 }
 
 /// No flood limits at all, for `telegram.throttle = false` (load tests against a fake Bot API
-/// only). `run` recognises this value and sends text messages with the plain bot, past the
-/// `Throttle` adaptor: its worker releases queued sends on a 250 ms tick whatever the limits,
-/// which alone made the first answer to a typed message wait 125 ms on average. (A value
-/// rather than a new settings field, so settings built field by field keep compiling.)
+/// only): the pacer then never waits.
 pub fn no_limits() -> Limits {
     Limits {
         messages_per_sec_chat: u32::MAX,
@@ -91,22 +91,10 @@ pub fn no_limits() -> Limits {
     }
 }
 
-/// What `Throttle` still keeps under `no_limits()` (for what does not bypass it: edits pass
-/// through anyway; documents, photos and reminders): more than a load test sends. Not
-/// `u32::MAX`: Throttle preallocates its queue for `messages_per_sec_overall` requests.
-fn loose_limits() -> Limits {
-    Limits {
-        messages_per_sec_chat: 1_000,
-        messages_per_min_chat: 1_000_000,
-        messages_per_min_channel_or_supergroup: 1_000_000,
-        messages_per_sec_overall: 20_000,
-    }
-}
-
 /// Telegram's documented limits: one message a second in a chat, 30 a second in all, 20 a
-/// minute in a group. teloxide applies its per-minute chat limit (20) to private chats as
-/// well, where Telegram only asks for one a second; a check-in easily sends 20 messages in a
-/// minute, so private chats get 60.
+/// minute in a group. teloxide's default per-minute chat limit (20) is a group's; Telegram
+/// only asks one a second of a private chat, so private chats get 60 a minute (the pacer adds
+/// a burst of `pace::CHAT_BURST`, as Telegram allows).
 pub fn telegram_limits() -> Limits {
     Limits {
         messages_per_min_chat: 60,
@@ -142,6 +130,9 @@ pub enum HandlerError {
         chat: i64,
         detail: String,
     },
+    /// Shutting down: the send was given up before it was attempted.
+    #[error("did not {what} in chat {chat}: shutting down")]
+    NotSent { what: &'static str, chat: i64 },
 }
 
 /// The handler tree: a routing table from updates to handlers.
@@ -174,8 +165,8 @@ pub struct App {
     redactor: Redactor,
     /// Groups and channels already told that the bot works in private chats (this process).
     told_groups: Mutex<HashSet<ChatId>>,
-    /// The bot without `Throttle`, for text messages when the limits are off (`no_limits`).
-    direct: Option<Bot>,
+    /// Telegram's flood limits, for every counted send.
+    pacer: Pacer,
 }
 
 impl App {
@@ -184,7 +175,7 @@ impl App {
         clock: Arc<dyn Clock>,
         retry: RetryPolicy,
         redactor: Redactor,
-        direct: Option<Bot>,
+        pacer: Pacer,
     ) -> Self {
         App {
             engine,
@@ -192,7 +183,7 @@ impl App {
             retry,
             redactor,
             told_groups: Mutex::new(HashSet::new()),
-            direct,
+            pacer,
         }
     }
 

@@ -1,14 +1,21 @@
 //! Sending one turn's replies to one chat: new messages with inline keyboards, the pressed
 //! question edited to show its answer (or its ticks, for a multi-select toggle), files as
-//! documents and photos. Every call goes through `send::with_retry`; a user who blocked the
-//! bot is marked as such and nothing more is sent to them.
+//! documents and photos. Messages, documents and photos wait for the pacer
+//! (`send::with_pacing`, replies ahead of reminders); edits go through `send::with_retry`. A
+//! user who blocked the bot is marked as such and nothing more is sent to them.
+//!
+//! A text-only message followed by another message goes out as one message (the two texts
+//! with a blank line between, the second's buttons) when that fits Telegram's 4,096
+//! characters: the check-in's intro and its first question, the "All set" summary and the
+//! check-in offer. Each message beyond a chat's burst costs the user a second.
 
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{InlineKeyboardMarkup, InputFile, Message, MessageId};
 
-use super::render::{caption, chosen, chunks, keyboard};
-use super::send::{Class, classify, with_retry};
+use super::pace::Lane;
+use super::render::{MAX_TEXT, caption, chosen, chunks, keyboard};
+use super::send::{Class, PacedError, classify, with_pacing, with_retry};
 use super::{App, HandlerError, HandlerResult, TgBot};
 use crate::engine::{Button, Reply};
 use crate::script::Text;
@@ -44,7 +51,23 @@ impl Outbox<'_> {
     /// a multi-select toggle (`Reply::Update`), without its keyboard for a stale button, and
     /// with the chosen answer under the question otherwise.
     pub async fn deliver(&self, replies: Vec<Reply>, pressed: Option<Pressed>) -> HandlerResult {
+        self.deliver_in(Lane::Reply, replies, pressed).await
+    }
+
+    /// Delivers a reminder: it waits behind every conversation reply. `Err(NotSent)` when the
+    /// bot shut down before it was attempted.
+    pub async fn deliver_reminder(&self, reminder: Reply) -> HandlerResult {
+        self.deliver_in(Lane::Reminder, vec![reminder], None).await
+    }
+
+    async fn deliver_in(
+        &self,
+        lane: Lane,
+        replies: Vec<Reply>,
+        pressed: Option<Pressed>,
+    ) -> HandlerResult {
         let mut in_place = None;
+        let mut pressed_text = None;
         if let Some(p) = pressed {
             let script = self.app.engine.script();
             let stale = replies.first().is_some_and(|r| {
@@ -54,6 +77,7 @@ impl Outbox<'_> {
             let has_update = replies.iter().any(|r| matches!(r, Reply::Update { .. }));
             let next = if has_update {
                 in_place = Some(p.message_id);
+                pressed_text = Some(p.text.clone());
                 Next::Continue
             } else if stale {
                 self.edit(p.message_id, None, &[]).await
@@ -67,19 +91,22 @@ impl Outbox<'_> {
                 return Ok(());
             }
         }
-        for reply in replies {
+        for reply in coalesce(replies) {
             let next = match reply {
                 Reply::Update { text, buttons } => match in_place.take() {
-                    Some(id) => self.edit(id, Some(text), &buttons).await,
-                    None => self.message(&text, &buttons).await?,
+                    Some(id) => {
+                        let text = keep_intro(pressed_text.take(), text);
+                        self.edit(id, Some(text), &buttons).await
+                    }
+                    None => self.message(lane, &text, &buttons).await?,
                 },
-                Reply::Message { text, buttons } => self.message(&text, &buttons).await?,
+                Reply::Message { text, buttons } => self.message(lane, &text, &buttons).await?,
                 Reply::Document {
                     filename,
                     caption,
                     bytes,
-                } => self.document(filename, &caption, bytes).await?,
-                Reply::Photo { caption, bytes } => self.photo(&caption, bytes).await?,
+                } => self.document(lane, filename, &caption, bytes).await?,
+                Reply::Photo { caption, bytes } => self.photo(lane, &caption, bytes).await?,
             };
             if let Next::Stop = next {
                 break;
@@ -89,7 +116,12 @@ impl Outbox<'_> {
     }
 
     /// A new message (several, for a text over Telegram's limit; the keyboard goes last).
-    async fn message(&self, text: &str, buttons: &[Vec<Button>]) -> Result<Next, HandlerError> {
+    async fn message(
+        &self,
+        lane: Lane,
+        text: &str,
+        buttons: &[Vec<Button>],
+    ) -> Result<Next, HandlerError> {
         let parts = chunks(text);
         let last = parts.len().saturating_sub(1);
         for (i, part) in parts.into_iter().enumerate() {
@@ -97,14 +129,11 @@ impl Outbox<'_> {
                 continue;
             }
             let markup = if i == last { keyboard(buttons) } else { None };
-            let sent = with_retry(&self.app.retry, || async {
-                let (text, markup) = (part.clone(), markup.clone());
-                match &self.app.direct {
-                    Some(bot) => send_text(bot, self.chat, text, markup).await,
-                    None => send_text(self.bot, self.chat, text, markup).await,
-                }
-            })
-            .await;
+            let sent = self
+                .paced(lane, || {
+                    send_text(self.bot, self.chat, part.clone(), markup.clone())
+                })
+                .await;
             if let Next::Stop = self.sent("send a message", sent).await? {
                 return Ok(Next::Stop);
             }
@@ -115,33 +144,36 @@ impl Outbox<'_> {
     /// A file to download (/export).
     async fn document(
         &self,
+        lane: Lane,
         filename: String,
         text: &str,
         bytes: Vec<u8>,
     ) -> Result<Next, HandlerError> {
         let text = caption(text);
-        let sent = with_retry(&self.app.retry, || {
-            let file = InputFile::memory(bytes.clone()).file_name(filename.clone());
-            self.bot
-                .send_document(self.chat, file)
-                .caption(text.clone())
-                .send()
-        })
-        .await;
+        let sent = self
+            .paced(lane, || {
+                let file = InputFile::memory(bytes.clone()).file_name(filename.clone());
+                self.bot
+                    .send_document(self.chat, file)
+                    .caption(text.clone())
+                    .send()
+            })
+            .await;
         self.sent("send a document", sent).await
     }
 
     /// A picture (PNG).
-    async fn photo(&self, text: &str, bytes: Vec<u8>) -> Result<Next, HandlerError> {
+    async fn photo(&self, lane: Lane, text: &str, bytes: Vec<u8>) -> Result<Next, HandlerError> {
         let text = caption(text);
-        let sent = with_retry(&self.app.retry, || {
-            let file = InputFile::memory(bytes.clone()).file_name("backcheck.png");
-            self.bot
-                .send_photo(self.chat, file)
-                .caption(text.clone())
-                .send()
-        })
-        .await;
+        let sent = self
+            .paced(lane, || {
+                let file = InputFile::memory(bytes.clone()).file_name("backcheck.png");
+                self.bot
+                    .send_photo(self.chat, file)
+                    .caption(text.clone())
+                    .send()
+            })
+            .await;
         self.sent("send a photo", sent).await
     }
 
@@ -177,12 +209,31 @@ impl Outbox<'_> {
         }
     }
 
+    /// A counted send in `lane`, paced and retried.
+    async fn paced<T, F, Fut>(&self, lane: Lane, call: F) -> Result<T, PacedError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, RequestError>>,
+    {
+        with_pacing(&self.app.retry, &self.app.pacer, self.chat, lane, call).await
+    }
+
     /// What a send's outcome means for the rest of the turn.
     async fn sent<T>(
         &self,
         what: &'static str,
-        result: Result<T, RequestError>,
+        result: Result<T, PacedError>,
     ) -> Result<Next, HandlerError> {
+        let result = match result {
+            Ok(value) => Ok(value),
+            Err(PacedError::Telegram(e)) => Err(e),
+            Err(PacedError::Closed) => {
+                return Err(HandlerError::NotSent {
+                    what,
+                    chat: self.chat.0,
+                });
+            }
+        };
         match result {
             Ok(_) => Ok(Next::Continue),
             Err(e) if classify(&e) == Class::Unreachable => Ok(self.unreachable().await),
@@ -214,7 +265,7 @@ impl Outbox<'_> {
     }
 }
 
-/// One text message, through `Throttle` or (limits off) the plain bot.
+/// One text message.
 async fn send_text<B: Requester<Err = RequestError>>(
     bot: &B,
     chat: ChatId,
@@ -225,5 +276,110 @@ async fn send_text<B: Requester<Err = RequestError>>(
     match markup {
         Some(kb) => request.reply_markup(kb).send().await,
         None => request.send().await,
+    }
+}
+
+/// The text of a message updated in place: a question sent with an intro folded in (see
+/// `coalesce`) keeps its intro when the update only re-asks it (a multi-select toggle).
+fn keep_intro(pressed: Option<String>, text: String) -> String {
+    match pressed {
+        Some(old) if old.len() > text.len() && old.ends_with(&format!("\n\n{text}")) => old,
+        _ => text,
+    }
+}
+
+/// Folds each text-only message into the message after it when the two fit in one
+/// (a blank line between; the second one's buttons). Updates, files and pictures stay apart.
+fn coalesce(replies: Vec<Reply>) -> Vec<Reply> {
+    let mut out: Vec<Reply> = Vec::with_capacity(replies.len());
+    for reply in replies {
+        if let (
+            Some(Reply::Message {
+                text: first,
+                buttons: none,
+            }),
+            Reply::Message { text, .. },
+        ) = (out.last_mut(), &reply)
+            && none.is_empty()
+            && !first.trim().is_empty()
+            && first.chars().count() + 2 + text.chars().count() <= MAX_TEXT
+        {
+            let Reply::Message { text, buttons } = reply else {
+                continue;
+            };
+            first.push_str("\n\n");
+            first.push_str(&text);
+            *none = buttons;
+            continue;
+        }
+        out.push(reply);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Button;
+
+    fn ask(text: &str) -> Reply {
+        Reply::Message {
+            text: text.into(),
+            buttons: vec![vec![Button {
+                label: "Yes".into(),
+                data: "y".into(),
+            }]],
+        }
+    }
+
+    #[test]
+    fn a_text_only_message_joins_the_next_one() {
+        let out = coalesce(vec![Reply::text("Let's check in."), ask("How much?")]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].body(), "Let's check in.\n\nHow much?");
+        assert_eq!(out[0].buttons().len(), 1, "the question keeps its buttons");
+
+        let out = coalesce(vec![
+            Reply::text("All set."),
+            Reply::text("Saved."),
+            ask("Check in now?"),
+        ]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].body(), "All set.\n\nSaved.\n\nCheck in now?");
+    }
+
+    #[test]
+    fn a_toggle_keeps_the_intro_of_its_question() {
+        let asked = "Hi.\n\nWhich activities?".to_string();
+        let kept = keep_intro(Some(asked.clone()), "Which activities?".into());
+        assert_eq!(kept, asked);
+        let changed = keep_intro(Some(asked), "Something else?".into());
+        assert_eq!(changed, "Something else?");
+        assert_eq!(keep_intro(None, "Q?".into()), "Q?");
+    }
+
+    #[test]
+    fn buttons_files_updates_and_long_texts_stay_apart() {
+        let out = coalesce(vec![ask("First?"), ask("Second?")]);
+        assert_eq!(out.len(), 2, "a message with buttons ends its message");
+
+        let long = "x".repeat(MAX_TEXT - 10);
+        let out = coalesce(vec![
+            Reply::text(long.clone()),
+            ask("A question of 20 chars"),
+        ]);
+        assert_eq!(out.len(), 2, "together they would pass 4,096 characters");
+        assert_eq!(out[0].body(), long);
+
+        let photo = Reply::Photo {
+            caption: "Chart".into(),
+            bytes: vec![1],
+        };
+        let update = Reply::Update {
+            text: "Ticked".into(),
+            buttons: Vec::new(),
+        };
+        let out = coalesce(vec![Reply::text("Here:"), photo, update, ask("Next?")]);
+        assert_eq!(out.len(), 4);
     }
 }

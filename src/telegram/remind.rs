@@ -1,12 +1,11 @@
 //! Daily reminders on Telegram: the scheduler's loop runs beside the dispatcher, and each due
-//! reminder goes out through the same Throttle-d bot as every other message, in due order.
+//! reminder goes out through the pacer's reminder lane, behind every conversation reply, so
+//! a burst of reminders at 07:00 never holds up a user who is talking to the bot.
 //!
-//! Throttle releases what is queued four times a second, up to Telegram's limits. A batch
-//! sent one message after another would get one message through each time (four a second,
-//! so a thousand reminders due at 07:00 would take four minutes); so up to `IN_FLIGHT`
-//! reminders wait in its queue at once, queued in due order, enough for Telegram's 30 a
-//! second. Conversations are not held up behind a burst: their replies join the same queue
-//! behind at most `IN_FLIGHT` reminders, which is one release.
+//! Up to `IN_FLIGHT` reminders wait for the pacer at once, queued in due order: far more
+//! than Telegram's 30 a second needs, far fewer than a batch (the queue stays small). At
+//! shutdown the pacer closes the reminder lane and the reminders not yet attempted come back
+//! as unsent, for the scheduler to un-claim: they go out after the restart.
 
 use std::sync::Arc;
 
@@ -14,17 +13,27 @@ use futures::StreamExt;
 use teloxide::types::ChatId;
 
 use super::outbox::Outbox;
-use super::{App, TgBot};
+use super::{App, HandlerError, TgBot};
 use crate::store::UserId;
 
-/// Reminders waiting for Throttle at once: Telegram's 30 messages a second at four releases
-/// a second.
-const IN_FLIGHT: usize = 8;
+/// Reminders waiting for the pacer at once: a second of Telegram's 30 a second, twice over,
+/// so that the pacer never waits for this loop.
+const IN_FLIGHT: usize = 64;
+
+/// How one reminder went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Sent,
+    Failed,
+    /// Not attempted: the bot is shutting down.
+    Unsent,
+}
 
 /// Sends one batch of due reminders, in order, and tells the scheduler how each went: a
 /// success resets the count of refusals; a 403 (the user blocked the bot) counts towards
-/// turning reminders off; anything else is retried by the scheduler a little later.
-pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) {
+/// turning reminders off; anything else is retried by the scheduler a little later. Returns
+/// the users whose reminder was not attempted because the bot is shutting down.
+pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) -> Vec<UserId> {
     let users: Vec<(UserId, ChatId)> = users
         .into_iter()
         .filter_map(|user| Some((user, ChatId(i64::try_from(user).ok()?))))
@@ -46,7 +55,7 @@ pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) {
     }
 
     let (bot, app_ref) = (&bot, &app);
-    let sent: Vec<(UserId, bool)> = futures::stream::iter(users)
+    let sent: Vec<(UserId, Outcome)> = futures::stream::iter(users)
         .map(|(user, chat)| async move {
             let outbox = Outbox {
                 bot,
@@ -54,21 +63,33 @@ pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) {
                 chat,
                 user: Some(user),
             };
-            let sent = outbox.deliver(vec![app_ref.engine.reminder()], None).await;
-            if let Err(e) = &sent {
-                tracing::warn!(user, error = %e, "a reminder was not delivered; retried later");
-            }
-            (user, sent.is_ok())
+            let sent = match outbox.deliver_reminder(app_ref.engine.reminder()).await {
+                Ok(()) => Outcome::Sent,
+                Err(HandlerError::NotSent { .. }) => Outcome::Unsent,
+                Err(e) => {
+                    tracing::warn!(user, error = %e, "a reminder was not delivered; retried later");
+                    Outcome::Failed
+                }
+            };
+            (user, sent)
         })
         .buffered(IN_FLIGHT)
         .collect()
         .await;
+    let unsent: Vec<UserId> = sent
+        .iter()
+        .filter(|(_, s)| *s == Outcome::Unsent)
+        .map(|&(user, _)| user)
+        .collect();
 
     let engine = Arc::clone(&app.engine);
     let now = app.clock.now();
     let recorded = tokio::task::spawn_blocking(move || {
-        for (user, ok) in sent {
-            if let Err(e) = record(&engine, user, ok, now) {
+        for (user, sent) in sent {
+            if sent == Outcome::Unsent {
+                continue;
+            }
+            if let Err(e) = record(&engine, user, sent == Outcome::Sent, now) {
                 tracing::warn!(user, error = %e, "could not record a reminder delivery");
             }
         }
@@ -77,6 +98,7 @@ pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) {
     if let Err(e) = recorded {
         tracing::error!(error = %e, "recording the reminder deliveries failed");
     }
+    unsent
 }
 
 /// Tells the scheduler how one delivery went.

@@ -1,5 +1,13 @@
 //! Start-up, long polling and graceful shutdown. The shutdown signal is a future passed in,
 //! so tests stop the bot the way Ctrl-C or SIGTERM does in production.
+//!
+//! Shutdown takes at most `STOP_BUDGET` (under the 5 s a service manager usually allows):
+//! 1. at once: polling stops, the reminder loop stops, and reminders still waiting for
+//!    Telegram's limits are given up and un-claimed (they go out after the restart);
+//! 2. the updates in hand are finished; their replies still go out at Telegram's pace, for
+//!    up to `REPLY_GRACE`; then replies still waiting are given up (the answers themselves
+//!    are already stored: the Engine writes a step before it replies);
+//! 3. the database is flushed.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -9,7 +17,6 @@ use std::time::Duration;
 
 use teloxide::ApiError;
 use teloxide::RequestError;
-use teloxide::adaptors::Throttle;
 use teloxide::dispatching::ShutdownToken;
 use teloxide::error_handlers::ErrorHandler;
 use teloxide::prelude::*;
@@ -17,6 +24,7 @@ use teloxide::types::Me;
 use teloxide::update_listeners::Polling;
 
 use super::commands::Command;
+use super::pace::{Lane, Pacer, Rules};
 use super::redact::Redactor;
 use super::send::with_retry;
 use super::{App, TelegramError, TelegramSettings, TgBot, schema};
@@ -25,6 +33,10 @@ use crate::engine::Engine;
 
 /// How often a shutdown that arrived during start-up checks whether polling has begun.
 const SHUTDOWN_RECHECK: Duration = Duration::from_millis(20);
+/// How long after the signal replies still waiting for Telegram's limits may go out.
+const REPLY_GRACE: Duration = Duration::from_secs(3);
+/// The longest from the signal to giving up on the updates in hand (the flush follows).
+const STOP_BUDGET: Duration = Duration::from_millis(4000);
 
 /// Runs the bot until `shutdown` completes: then stops polling, finishes the updates in
 /// hand, and flushes the database. Returns an error when Telegram cannot be reached or
@@ -44,19 +56,13 @@ pub async fn run(
         })?;
         bot = bot.set_api_url(parsed);
     }
-    let unthrottled = settings.limits == super::no_limits();
-    let (limits, direct) = if unthrottled {
-        (super::loose_limits(), Some(bot.clone()))
-    } else {
-        (settings.limits, None)
-    };
-    let bot: TgBot = Throttle::new_spawn(bot, limits);
+    let pacer = Pacer::new(Rules::from_limits(&settings.limits));
     let app = Arc::new(App::new(
         Arc::clone(&engine),
         clock,
         settings.retry,
         redactor.clone(),
-        direct,
+        pacer,
     ));
     let mut shutdown: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(shutdown);
 
@@ -64,10 +70,11 @@ pub async fn run(
         started = start(&bot, &app) => started,
         () = &mut shutdown => {
             tracing::info!("stopped before polling began");
+            close_pacer(&app);
             return flush(&engine).await;
         }
     };
-    let me = started?;
+    let me = started.inspect_err(|_| close_pacer(&app))?;
     tracing::info!(bot = %me.username(), "Telegram bot running; stop with Ctrl-C or SIGTERM");
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
@@ -82,9 +89,9 @@ pub async fn run(
     let listener = Polling::builder(bot).timeout(settings.poll_timeout).build();
     let dispatching = dispatcher
         .try_dispatch_with_listener(listener, LogErrors::new(&redactor, "getting updates"));
-    let dispatched = until_shutdown(dispatching, &token, shutdown).await;
+    let dispatched = until_shutdown(dispatching, &token, shutdown, &app, reminders).await;
     drop(dispatcher);
-    reminders.stop().await;
+    close_pacer(&app);
     if let Err(e) = dispatched {
         return Err(TelegramError::Connect(redactor.error(&e)));
     }
@@ -123,30 +130,95 @@ async fn start(bot: &TgBot, app: &App) -> Result<Me, TelegramError> {
     Ok(me)
 }
 
-/// Drives dispatching until it ends by itself or `shutdown` completes; then asks the
-/// dispatcher to stop (it finishes the updates in hand) and waits for it. A shutdown that
-/// comes while the dispatcher is still starting is retried until it takes.
+/// Drives dispatching until it ends by itself or `shutdown` completes; then shuts down in
+/// the order of the module docs, within `STOP_BUDGET`. A shutdown that comes while the
+/// dispatcher is still starting is retried until it takes.
 async fn until_shutdown<F>(
     dispatching: F,
     token: &ShutdownToken,
     shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
+    app: &App,
+    reminders: Reminders,
 ) -> Result<(), RequestError>
 where
     F: Future<Output = Result<(), RequestError>>,
 {
     tokio::pin!(dispatching);
     tokio::select! {
-        ended = &mut dispatching => return ended,
+        ended = &mut dispatching => {
+            stop_reminders(app, reminders).await;
+            return ended;
+        }
         () = shutdown => {}
     }
-    tracing::info!("shutting down: stopping polling, finishing the updates in hand");
+    let signalled = tokio::time::Instant::now();
+    let deadline = signalled + STOP_BUDGET;
+    let [replies, reminders_queued] = app.pacer.queued();
+    tracing::info!(
+        replies,
+        reminders = reminders_queued,
+        "shutting down: stopping polling and reminders, finishing the updates in hand"
+    );
+    let reminders = stop_reminders(app, reminders);
+    let grace = signalled + REPLY_GRACE;
+    let dispatched = finish_updates(&mut dispatching, token, app, grace, deadline).await;
+    if tokio::time::timeout_at(deadline + SHUTDOWN_RECHECK, reminders)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the reminder loop did not stop in time");
+    }
+    dispatched
+}
+
+/// Step 1 of a shutdown: queued reminders are given up (the loop un-claims them) and the loop
+/// is told to stop; the returned future waits for it.
+fn stop_reminders(app: &App, reminders: Reminders) -> impl Future<Output = ()> {
+    app.pacer.close(Lane::Reminder);
+    reminders.stop()
+}
+
+/// Step 2: stops polling and waits for the updates in hand; replies may wait for Telegram's
+/// limits until `REPLY_GRACE` has passed, then what still waits is given up; past `deadline`
+/// the dispatcher is left behind.
+async fn finish_updates<F>(
+    dispatching: &mut Pin<&mut F>,
+    token: &ShutdownToken,
+    app: &App,
+    grace: tokio::time::Instant,
+    deadline: tokio::time::Instant,
+) -> Result<(), RequestError>
+where
+    F: Future<Output = Result<(), RequestError>>,
+{
     while token.shutdown().is_err() {
         // Idle: still starting (or already finished); let it run a moment and try again.
-        if let Ok(ended) = tokio::time::timeout(SHUTDOWN_RECHECK, &mut dispatching).await {
+        if let Ok(ended) = tokio::time::timeout(SHUTDOWN_RECHECK, dispatching.as_mut()).await {
             return ended;
         }
     }
-    dispatching.await
+    if let Ok(ended) = tokio::time::timeout_at(grace, dispatching.as_mut()).await {
+        return ended;
+    }
+    let [replies, _] = app.pacer.queued();
+    tracing::warn!(
+        replies,
+        "shutting down: replies still waiting for Telegram's limits are given up"
+    );
+    app.pacer.close(Lane::Reply);
+    match tokio::time::timeout_at(deadline, dispatching.as_mut()).await {
+        Ok(ended) => ended,
+        Err(_) => {
+            tracing::warn!("shutting down: the updates in hand did not finish in time");
+            Ok(())
+        }
+    }
+}
+
+/// Closes both lanes: nothing more is sent, and the pacer's task ends.
+fn close_pacer(app: &App) {
+    app.pacer.close(Lane::Reminder);
+    app.pacer.close(Lane::Reply);
 }
 
 /// The reminder loop, running beside the dispatcher until `stop`.
@@ -156,11 +228,14 @@ struct Reminders {
 }
 
 impl Reminders {
-    /// Stops the loop (a batch being sent is finished first) and waits for it.
-    async fn stop(self) {
+    /// Tells the loop to stop at once; the future waits for it (a batch being sent ends as
+    /// soon as its sends in flight are answered, when the reminder lane is closed).
+    fn stop(self) -> impl Future<Output = ()> {
         let _ = self.stop.send(());
-        if let Err(e) = self.task.await {
-            tracing::error!(error = %e, "the reminder loop failed");
+        async move {
+            if let Err(e) = self.task.await {
+                tracing::error!(error = %e, "the reminder loop failed");
+            }
         }
     }
 }

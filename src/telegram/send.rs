@@ -1,8 +1,9 @@
 //! Calling Telegram with retries, and telling apart what is worth retrying.
 //!
-//! The `Throttle` adaptor keeps Telegram's flood limits and itself waits out a 429 on the
-//! `send_*` methods; this module covers everything else: a 429 on an edit or a callback
-//! answer waits `retry_after`, network errors and 5xx answers are retried with exponential
+//! Counted sends (messages, photos, documents) go through `with_pacing`: each attempt waits
+//! for the pacer's permit, and a 429 holds the pacer back for `retry_after` (its chat and the
+//! whole bot) before the next attempt. Everything else goes through `with_retry`: a 429 on an
+//! edit or a callback answer waits `retry_after`, network errors and 5xx answers are retried with exponential
 //! backoff (teloxide already sleeps 10 s after a 5xx before it reports it), a user who
 //! blocked the bot is reported as `Unreachable` so the caller can stop writing to them, and
 //! an answer that says ok but cannot be read is `Delivered`: never resent.
@@ -10,7 +11,10 @@
 use std::future::Future;
 use std::time::Duration;
 
+use teloxide::types::ChatId;
 use teloxide::{ApiError, RequestError};
+
+use super::pace::{Lane, Pacer};
 
 /// How often and how patiently a failed call is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +113,58 @@ where
         tracing::debug!(attempt, ?wait, "Telegram call failed; retrying");
         tokio::time::sleep(wait).await;
         attempt += 1;
+    }
+}
+
+/// Why a paced send did not go through.
+#[derive(Debug)]
+pub enum PacedError {
+    /// The bot is shutting down and nothing was attempted.
+    Closed,
+    /// Telegram (or the network) refused the last attempt.
+    Telegram(RequestError),
+}
+
+/// `with_retry` for a counted send: every attempt first waits for the pacer's permit in
+/// `lane`, and a 429 holds the pacer back (this chat and every other) for `retry_after`
+/// instead of sleeping here, so the queue, not this task, decides what goes next.
+pub async fn with_pacing<T, F, Fut>(
+    policy: &RetryPolicy,
+    pacer: &Pacer,
+    chat: ChatId,
+    lane: Lane,
+    mut call: F,
+) -> Result<T, PacedError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RequestError>>,
+{
+    let mut attempt = 1;
+    loop {
+        let Ok(granted) = pacer.permit(chat.0, lane).await else {
+            return Err(PacedError::Closed);
+        };
+        let result = call().await;
+        pacer.answered(granted);
+        let error = match result {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        match classify(&error) {
+            _ if attempt >= policy.attempts => return Err(PacedError::Telegram(error)),
+            Class::RetryAfter(wait) if wait <= policy.max_retry_after => pacer.hold(chat.0, wait),
+            Class::Transient => tokio::time::sleep(policy.delay(attempt)).await,
+            Class::RetryAfter(_) | Class::Unreachable | Class::Delivered | Class::Permanent => {
+                return Err(PacedError::Telegram(error));
+            }
+        }
+        tracing::debug!(attempt, "Telegram send failed; retrying");
+        attempt += 1;
+        // Shutting down after a failed attempt is a failed send, not an unsent one: that
+        // attempt may have reached the user.
+        if pacer.is_closed(lane) {
+            return Err(PacedError::Telegram(error));
+        }
     }
 }
 

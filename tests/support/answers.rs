@@ -5,10 +5,17 @@
 use backcheck::model::Question;
 use backcheck::script::Script;
 
-/// The question a bot message asks, found by its prompt.
+/// The question a bot message asks, found by its prompt: the whole message, or its last
+/// paragraph (the transport folds a text-only message into the question after it).
 pub fn question_of(script: &Script, text: &str) -> Option<Question> {
     use strum::IntoEnumIterator;
-    Question::iter().find(|&q| script.question(q).prompt == text)
+    Question::iter().find(|&q| {
+        let prompt = &script.question(q).prompt;
+        text == prompt
+            || text
+                .strip_suffix(prompt.as_str())
+                .is_some_and(|intro| intro.ends_with("\n\n"))
+    })
 }
 
 /// The button this user presses for `q`. Activities is a multi-select: press "Running" first

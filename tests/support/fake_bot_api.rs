@@ -69,6 +69,12 @@
 //! * A request is processed first and the configured delay is applied to the
 //!   *response*, so a client that times out still caused the side effect.
 //!
+//! # Telegram's flood rules (optional)
+//!
+//! [`FakeBotApi::check_flood_rules`] turns on a checker of Telegram's limits (see the
+//! "Flood rules" block at the end): it counts every violation and answers it as Telegram
+//! does, 429 with `parameters.retry_after`.
+//!
 //! # Timing (for load tests)
 //!
 //! Every request carries [`RecordedRequest::received_at`] (when its body had
@@ -371,6 +377,8 @@ struct Shared {
     inner: Mutex<Inner>,
     /// Woken when an update is queued or the server closes.
     updates_changed: Notify,
+    /// Telegram's flood rules, when checked (see the "Flood rules" block).
+    flood: Mutex<Option<FloodChecker>>,
 }
 
 impl Shared {
@@ -401,6 +409,7 @@ impl FakeBotApi {
                 ..Inner::default()
             }),
             updates_changed: Notify::new(),
+            flood: Mutex::new(None),
         });
         let app = Router::new()
             .fallback(handle)
@@ -1008,6 +1017,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         let seq = inner.requests.len();
         let key = method_key(&method);
         let fault = inner.faults.get_mut(&key).and_then(VecDeque::pop_front);
+        let fault = fault.or_else(|| shared.flood_check(&method, &parsed.params, received_at));
         let delay = inner.delays.get(&key).copied();
         inner.requests.push(RecordedRequest {
             seq,
@@ -1423,5 +1433,193 @@ fn short(value: &Value) -> String {
         format!("{cut}...")
     } else {
         s
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Flood rules: Telegram's limits on sending, checked on arrival (optional)
+
+/// The limits the checker holds the bot to. Telegram: "avoid sending more than one message
+/// per second" to a chat ("short bursts" are tolerated), and no more than 30 a second in all.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloodRules {
+    /// Messages a chat may get at once after a quiet spell.
+    pub chat_burst: u32,
+    /// Messages a second a chat may get once its burst is spent.
+    pub chat_per_sec: f64,
+    /// Messages in any one second, over all chats.
+    pub overall_per_sec: usize,
+    /// Arrival times wobble (the bot's HTTP client, this server's own scheduling): a send
+    /// this much early is not counted as a violation.
+    pub slack: Duration,
+}
+
+impl FloodRules {
+    /// Telegram's limits, with a burst of 3 per chat and 25 ms of slack.
+    pub fn telegram() -> Self {
+        FloodRules {
+            chat_burst: 3,
+            chat_per_sec: 1.0,
+            overall_per_sec: 30,
+            slack: Duration::from_millis(25),
+        }
+    }
+}
+
+/// Which rule a send broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// More than the burst and one a second to one chat.
+    Chat,
+    /// More than `overall_per_sec` in one second in all.
+    Overall,
+    /// Sent again before a 429's `retry_after` had passed.
+    RetryAfter,
+}
+
+/// One violation: the send was answered 429 and delivered nothing.
+#[derive(Debug, Clone)]
+pub struct Violation {
+    pub at: StdInstant,
+    pub chat: i64,
+    pub method: String,
+    pub rule: Rule,
+    pub retry_after: u32,
+}
+
+/// Methods that count towards the limits (the ones teloxide's Throttle paced too; edits
+/// and callback answers do not count).
+const COUNTED_METHODS: &[&str] = &["sendMessage", "sendPhoto", "sendDocument"];
+
+/// The checker's state: a token bucket per chat, the arrivals of the last second, and the
+/// holds that 429s announced.
+struct FloodChecker {
+    rules: FloodRules,
+    /// Tokens left and when they were counted, per chat.
+    chats: HashMap<i64, (f64, StdInstant)>,
+    /// Accepted sends of the last second, oldest first.
+    window: VecDeque<StdInstant>,
+    /// A 429 told the chat (or everyone, key `None`) to wait until then.
+    held: HashMap<Option<i64>, StdInstant>,
+    accepted: Vec<(StdInstant, i64)>,
+    violations: Vec<Violation>,
+}
+
+impl FloodChecker {
+    fn new(rules: FloodRules) -> Self {
+        FloodChecker {
+            rules,
+            chats: HashMap::new(),
+            window: VecDeque::new(),
+            held: HashMap::new(),
+            accepted: Vec::new(),
+            violations: Vec::new(),
+        }
+    }
+
+    /// Checks one counted send to `chat` arriving `at`: `None` if allowed (and counted),
+    /// else the 429's `retry_after` in whole seconds (at least 1, as Telegram's).
+    fn check(&mut self, chat: i64, method: &str, at: StdInstant) -> Option<u32> {
+        let rules = self.rules;
+        let slack = rules.slack;
+        // Whole seconds, rounded up, at least 1 (Telegram's `retry_after` is an integer).
+        let secs = |d: Duration| {
+            let whole = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+            u32::try_from(whole).unwrap_or(u32::MAX).max(1)
+        };
+        let broken = [Some(chat), None].into_iter().find_map(|key| {
+            let until = *self.held.get(&key)?;
+            (at + slack < until).then(|| (Rule::RetryAfter, secs(until - at)))
+        });
+        let broken = broken.or_else(|| {
+            let second = Duration::from_secs(1).saturating_sub(slack);
+            while self
+                .window
+                .front()
+                .is_some_and(|&t| at.saturating_duration_since(t) >= second)
+            {
+                self.window.pop_front();
+            }
+            (self.window.len() >= rules.overall_per_sec).then(|| {
+                let oldest = self.window.front().copied().unwrap_or(at);
+                (Rule::Overall, secs(second.saturating_sub(at - oldest)))
+            })
+        });
+        let burst = f64::from(rules.chat_burst);
+        let (tokens, last) = self.chats.get(&chat).copied().unwrap_or((burst, at));
+        let tokens = (tokens
+            + at.saturating_duration_since(last).as_secs_f64() * rules.chat_per_sec)
+            .min(burst);
+        let broken = broken.or_else(|| {
+            let short = 1.0 - tokens - slack.as_secs_f64() * rules.chat_per_sec;
+            (short > 0.0).then(|| {
+                let wait = Duration::from_secs_f64((1.0 - tokens) / rules.chat_per_sec);
+                (Rule::Chat, secs(wait))
+            })
+        });
+        match broken {
+            None => {
+                self.chats.insert(chat, (tokens - 1.0, at));
+                self.window.push_back(at);
+                self.accepted.push((at, chat));
+                None
+            }
+            Some((rule, retry_after)) => {
+                self.chats.insert(chat, (tokens, at));
+                let until = at + Duration::from_secs(u64::from(retry_after));
+                let key = if rule == Rule::Overall {
+                    None
+                } else {
+                    Some(chat)
+                };
+                let held = self.held.entry(key).or_insert(until);
+                *held = (*held).max(until);
+                self.violations.push(Violation {
+                    at,
+                    chat,
+                    method: method.to_string(),
+                    rule,
+                    retry_after,
+                });
+                Some(retry_after)
+            }
+        }
+    }
+}
+
+impl Shared {
+    /// A 429 for a counted send that breaks the flood rules, when they are checked.
+    fn flood_check(&self, method: &str, params: &Value, at: StdInstant) -> Option<Fault> {
+        if !COUNTED_METHODS.contains(&method) {
+            return None;
+        }
+        let chat = param_i64(params, "chat_id")?;
+        let mut flood = self.flood.lock().unwrap_or_else(|e| e.into_inner());
+        let retry_after = flood.as_mut()?.check(chat, method, at)?;
+        Some(Fault::TooManyRequests { retry_after })
+    }
+}
+
+impl FakeBotApi {
+    /// From now on, checks Telegram's flood rules on every counted send (sendMessage,
+    /// sendPhoto, sendDocument) and answers a violation with 429 and `retry_after`, as
+    /// Telegram does; the violating send delivers nothing.
+    pub fn check_flood_rules(&self, rules: FloodRules) {
+        *self.shared.flood.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some(FloodChecker::new(rules));
+    }
+
+    /// Every violation so far (empty when the rules are not checked).
+    pub fn flood_violations(&self) -> Vec<Violation> {
+        let flood = self.shared.flood.lock().unwrap_or_else(|e| e.into_inner());
+        flood
+            .as_ref()
+            .map_or_else(Vec::new, |f| f.violations.clone())
+    }
+
+    /// Every counted send the rules let through, (arrival, chat), in arrival order.
+    pub fn flood_accepted(&self) -> Vec<(StdInstant, i64)> {
+        let flood = self.shared.flood.lock().unwrap_or_else(|e| e.into_inner());
+        flood.as_ref().map_or_else(Vec::new, |f| f.accepted.clone())
     }
 }

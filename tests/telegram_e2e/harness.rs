@@ -359,9 +359,13 @@ impl Talk {
 
     /// Waits for a new message that asks `q`.
     pub async fn asked(&self, w: &Watch, q: Question) -> Msg {
+        // The question alone, or after a text-only message sent with it.
         let p = prompt(q);
-        self.expect(w, &format!("the {q:?} question"), |m| m.sent == p)
-            .await
+        let after = format!("\n\n{p}");
+        self.expect(w, &format!("the {q:?} question"), |m| {
+            m.sent == p || m.sent.ends_with(&after)
+        })
+        .await
     }
 
     /// Waits for a plan and returns its message.
@@ -408,15 +412,30 @@ pub fn replay(inputs: &[Input], user: u64, clock: &ManualClock) -> Vec<String> {
     let engine = Engine::new(store, script(), "UTC");
     let mut texts = Vec::new();
     for input in inputs {
+        // A text-only message is sent together with the message after it in the same turn
+        // (a blank line between), as the transport folds them.
+        let mut intro: Option<String> = None;
         for reply in engine.handle(user, input.clone(), clock.now()) {
             match reply {
-                Reply::Message { text, .. } => texts.push(text),
+                Reply::Message { text, buttons } => {
+                    let text = match intro.take() {
+                        Some(first) => format!("{first}\n\n{text}"),
+                        None => text,
+                    };
+                    if buttons.is_empty() {
+                        intro = Some(text);
+                    } else {
+                        texts.push(text);
+                    }
+                }
                 Reply::Document { caption, .. } | Reply::Photo { caption, .. } => {
+                    texts.extend(intro.take());
                     texts.push(caption)
                 }
-                Reply::Update { .. } => {}
+                Reply::Update { .. } => texts.extend(intro.take()),
             }
         }
+        texts.extend(intro);
     }
     texts
 }

@@ -1,0 +1,421 @@
+//! Telegram's flood limits with the production settings, against the fake Bot API's rules
+//! checker (1 message a second per chat after a burst of 3, 30 a second in all, 429s
+//! honoured): 50 users answering as fast as they can never make the bot break a rule; and
+//! SIGTERM in the middle of that load stops the real binary cleanly within 5 s, with every
+//! step a user was answered on disk after a restart.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use backcheck::clock::{Clock, ManualClock};
+use backcheck::config::Token;
+use backcheck::engine::Engine;
+use backcheck::script::Script;
+use backcheck::store::{SledStore, Store, UserId};
+use backcheck::telegram::{self, RetryPolicy, TelegramSettings};
+use support::answers;
+use support::fake_bot_api::{FakeBotApi, FloodRules, Keyboard, RecordedRequest, TOKEN};
+use tokio::sync::mpsc;
+
+const USERS: i64 = 50;
+const TICK: &str = "✓ ";
+/// Any one wait of a test; the whole file takes well under a minute.
+const WAIT: Duration = Duration::from_secs(40);
+
+// ---------------------------------------------------------------------------------------
+// The tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_users_at_full_speed_never_break_telegrams_limits() {
+    let fake = Arc::new(FakeBotApi::start().await);
+    fake.check_flood_rules(FloodRules::telegram());
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SledStore::open(dir.path()).unwrap());
+    let script = Arc::new(Script::embedded().unwrap());
+    let engine = Arc::new(Engine::new(
+        store.clone() as Arc<dyn Store>,
+        script.clone(),
+        "UTC",
+    ));
+    let clock = Arc::new(ManualClock::new("2026-03-02T08:00:00Z".parse().unwrap()));
+    // The production settings: Telegram's limits (what `telegram.throttle = true` runs).
+    let settings = TelegramSettings::new(Token::new(TOKEN), Some(fake.url().to_string()));
+    assert_eq!(settings.limits, telegram::telegram_limits());
+    assert_eq!(settings.retry, RetryPolicy::default());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let bot = tokio::spawn(telegram::run(
+        engine,
+        settings,
+        clock as Arc<dyn Clock>,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    // Each user: /start and the first five answers of onboarding, pressing at once.
+    let users = Users::start(&fake, script, 6);
+    let finished = users.play(WAIT).await;
+    assert_eq!(finished, USERS as usize, "every user got every answer");
+
+    let accepted = fake.flood_accepted();
+    let violations = fake.flood_violations();
+    assert!(
+        violations.is_empty(),
+        "{} violations, the first: {:?}",
+        violations.len(),
+        violations.first()
+    );
+    // The run was over the limit (more than 30 sends wanted at once), so the rules were
+    // tested, and every message of every chat was delivered.
+    assert!(accepted.len() >= 5 * USERS as usize, "{}", accepted.len());
+    let first = accepted.first().unwrap().0;
+    let in_first_second = accepted
+        .iter()
+        .filter(|(t, _)| t.duration_since(first) < Duration::from_secs(1))
+        .count();
+    assert!(
+        in_first_second <= 30,
+        "{in_first_second} sends in the first second"
+    );
+    let took = accepted.last().unwrap().0.duration_since(first);
+    assert!(
+        took >= Duration::from_secs(accepted.len() as u64 / 30 - 1),
+        "{} sends in {took:?} is more than 30 a second",
+        accepted.len()
+    );
+
+    let _ = stop.send(());
+    let stopped = tokio::time::timeout(WAIT, bot).await.unwrap().unwrap();
+    stopped.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_under_load_exits_within_five_seconds_and_loses_no_answered_step() {
+    let fake = Arc::new(FakeBotApi::start().await);
+    fake.check_flood_rules(FloodRules::telegram());
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("config.toml");
+    // The default configuration: Telegram's limits on.
+    std::fs::write(&config, "[telegram]\nthrottle = true\n").unwrap();
+    let script = Arc::new(Script::embedded().unwrap());
+
+    let mut bot = spawn_bot(&config, &data, &fake, &dir.path().join("bot-1.log"));
+    wait_until_polling(&fake, &mut bot, 0).await;
+    // Users who answer as fast as they can want far more than 30 messages a second, so when
+    // the signal comes the bot has replies waiting for Telegram's limits.
+    let users = Users::start(&fake, script.clone(), 17);
+    let stop_users = users.stop.clone();
+    let playing = tokio::spawn(users.play(WAIT));
+    let deadline = Instant::now() + WAIT;
+    while fake.flood_accepted().len() < 120 {
+        assert!(Instant::now() < deadline, "the users did not get going");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let signalled = Instant::now();
+    sigterm(&bot);
+    stop_users.store(true, Ordering::SeqCst);
+    let status = wait_exit(&mut bot, Duration::from_secs(10)).await;
+    let exit = signalled.elapsed();
+    assert!(
+        status.success(),
+        "exit status {status}\n{}",
+        log(dir.path())
+    );
+    assert!(exit < Duration::from_secs(5), "SIGTERM took {exit:?}");
+    let _ = playing.await;
+
+    // What every user saw last: the newest question asked (its buttons carry its number).
+    let seen = newest_question_seen(&fake.requests());
+    assert_eq!(seen.len(), USERS as usize, "every user was asked something");
+
+    // A restart on the same folder, then a clean stop again.
+    let since = fake.requests().len();
+    let mut bot = spawn_bot(&config, &data, &fake, &dir.path().join("bot-2.log"));
+    wait_until_polling(&fake, &mut bot, since).await;
+    sigterm(&bot);
+    let status = wait_exit(&mut bot, Duration::from_secs(10)).await;
+    assert!(
+        status.success(),
+        "second run: {status}\n{}",
+        log(dir.path())
+    );
+
+    let store = SledStore::open(&data).unwrap();
+    for (&user, &asked) in &seen {
+        let state = store
+            .state(UserId::try_from(user).unwrap())
+            .unwrap()
+            .unwrap_or_else(|| panic!("user {user}: no conversation on disk"));
+        assert!(
+            state.seq >= asked,
+            "user {user} was asked question #{asked} but the disk says #{}",
+            state.seq
+        );
+    }
+    // Nothing was sent twice: each question (its number, per chat) went out once.
+    let mut asked: HashMap<(i64, u32), usize> = HashMap::new();
+    for r in fake.requests_for("sendMessage") {
+        if let (Some(m), Some(seq)) = (r.bot_message(), r.keyboard().as_ref().and_then(seq_of)) {
+            *asked.entry((m.chat, seq)).or_default() += 1;
+        }
+    }
+    let twice: Vec<_> = asked.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "sent twice: {twice:?}");
+    let violations = fake.flood_violations();
+    assert!(violations.is_empty(), "{:?}", violations.first());
+}
+
+// ---------------------------------------------------------------------------------------
+// The bot process
+
+fn spawn_bot(config: &Path, data: &Path, fake: &FakeBotApi, log: &Path) -> Child {
+    let log = std::fs::File::create(log).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_backcheck"))
+        .arg("--config")
+        .arg(config)
+        .arg("run")
+        .env("TELOXIDE_TOKEN", TOKEN)
+        .env("TELOXIDE_API_URL", fake.url().as_str())
+        .env("BACKCHECK_DATA_DIR", data)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the bot polls: a long poll among the requests after the first `since`.
+async fn wait_until_polling(fake: &FakeBotApi, bot: &mut Child, since: usize) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let polled = fake
+            .requests()
+            .iter()
+            .skip(since)
+            .any(|r| r.method == "getUpdates" && r.param_i64("timeout").unwrap_or(0) > 0);
+        if polled {
+            return;
+        }
+        if let Some(status) = bot.try_wait().unwrap() {
+            panic!("the bot exited at start-up: {status}");
+        }
+        assert!(Instant::now() < deadline, "the bot did not poll");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn sigterm(bot: &Child) {
+    let status = Command::new("kill")
+        .arg("-TERM")
+        .arg(bot.id().to_string())
+        .status()
+        .unwrap();
+    assert!(status.success(), "kill -TERM failed");
+}
+
+async fn wait_exit(bot: &mut Child, within: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = bot.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = bot.kill();
+            panic!("the bot did not exit within {within:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn log(dir: &Path) -> String {
+    ["bot-1.log", "bot-2.log"]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(dir.join(f)).ok())
+        .collect::<Vec<_>>()
+        .join("\n---\n")
+}
+
+/// The question number a keyboard answers (button data is "seq:key").
+fn seq_of(keyboard: &Keyboard) -> Option<u32> {
+    let (_, data) = keyboard.iter().flatten().next()?;
+    data.split_once(':')?.0.parse().ok()
+}
+
+/// Per chat, the highest question number among the keyboards the users received.
+fn newest_question_seen(requests: &[RecordedRequest]) -> HashMap<i64, u32> {
+    let mut seen: HashMap<i64, u32> = HashMap::new();
+    for r in requests {
+        let Some(m) = r.bot_message() else { continue };
+        if let Some(seq) = seq_of(&m.keyboard) {
+            let e = seen.entry(m.chat).or_default();
+            *e = (*e).max(seq);
+        }
+    }
+    seen
+}
+
+// ---------------------------------------------------------------------------------------
+// The users: each presses the answer to the newest question as soon as it arrives
+
+struct Event {
+    message_id: i64,
+    edit: bool,
+    text: Option<String>,
+    keyboard: Keyboard,
+}
+
+struct Msg {
+    text: String,
+    keyboard: Keyboard,
+    edits: usize,
+}
+
+struct Users {
+    fake: Arc<FakeBotApi>,
+    script: Arc<Script>,
+    inboxes: Vec<(i64, mpsc::UnboundedReceiver<Event>)>,
+    /// Updates each user sends: /start and then presses.
+    steps: usize,
+    /// Set: the users stop acting (the bot is being stopped).
+    stop: Arc<AtomicBool>,
+}
+
+impl Users {
+    fn start(fake: &Arc<FakeBotApi>, script: Arc<Script>, steps: usize) -> Users {
+        let mut routes = HashMap::new();
+        let mut inboxes = Vec::new();
+        for user in 0..USERS {
+            let id = 9_100_000 + user;
+            let (tx, rx) = mpsc::unbounded_channel();
+            routes.insert(id, tx);
+            inboxes.push((id, rx));
+        }
+        let mut requests = fake.subscribe();
+        tokio::spawn(async move {
+            while let Some(r) = requests.recv().await {
+                let Some(m) = r.bot_message() else { continue };
+                if let Some(tx) = routes.get(&m.chat) {
+                    let _ = tx.send(Event {
+                        message_id: m.message_id,
+                        edit: m.edit,
+                        text: m.text,
+                        keyboard: m.keyboard,
+                    });
+                }
+            }
+        });
+        Users {
+            fake: Arc::clone(fake),
+            script,
+            inboxes,
+            steps,
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Plays every user until they sent `steps` updates and got the answer to the last one;
+    /// returns how many did.
+    async fn play(self, within: Duration) -> usize {
+        let done = Arc::new(AtomicUsize::new(0));
+        let deadline = tokio::time::Instant::now() + within;
+        let mut tasks = Vec::new();
+        for (user, inbox) in self.inboxes {
+            let (fake, script, stop, done) = (
+                self.fake.clone(),
+                self.script.clone(),
+                self.stop.clone(),
+                done.clone(),
+            );
+            let steps = self.steps;
+            tasks.push(tokio::spawn(async move {
+                if play_one(user, inbox, &fake, &script, steps, &stop, deadline).await {
+                    done.fetch_add(1, Ordering::SeqCst);
+                }
+            }));
+        }
+        for t in tasks {
+            let _ = t.await;
+        }
+        done.load(Ordering::SeqCst)
+    }
+}
+
+/// One user: /start, then the answer to each newest question, `steps` updates in all;
+/// true when the answer to the last one arrived.
+async fn play_one(
+    user: i64,
+    mut inbox: mpsc::UnboundedReceiver<Event>,
+    fake: &FakeBotApi,
+    script: &Script,
+    steps: usize,
+    stop: &AtomicBool,
+    deadline: tokio::time::Instant,
+) -> bool {
+    let mut chat: BTreeMap<i64, Msg> = BTreeMap::new();
+    let (_, mut floor) = fake.push_text_with_id(user, user, "/start");
+    let mut sent = 1;
+    let mut pressed: Option<(i64, usize)> = None;
+    loop {
+        // The newest question above the floor, unless it is the one just pressed as it was.
+        let next = chat
+            .range(floor..)
+            .rev()
+            .find(|(_, m)| !m.keyboard.is_empty())
+            .filter(|(id, m)| pressed != Some((**id, m.edits)))
+            .and_then(|(id, m)| {
+                let ticked = m.keyboard.iter().flatten().any(|(l, _)| l == "✓ Running");
+                let q = answers::question_of(script, &m.text)?;
+                let label = answers::label_for(q, ticked)?;
+                let data = m
+                    .keyboard
+                    .iter()
+                    .flatten()
+                    .find(|(l, _)| l.trim_start_matches(TICK) == label)?
+                    .1
+                    .clone();
+                Some((*id, m.edits, data))
+            });
+        if let Some((id, edits, data)) = next {
+            if sent == steps {
+                return true;
+            }
+            if stop.load(Ordering::SeqCst) {
+                return false;
+            }
+            if fake.try_push_callback(user, id, &data).is_some() {
+                sent += 1;
+                floor = id;
+                pressed = Some((id, edits));
+            }
+        }
+        match tokio::time::timeout_at(deadline, inbox.recv()).await {
+            Ok(Some(e)) if e.edit => {
+                if let Some(m) = chat.get_mut(&e.message_id) {
+                    m.keyboard = e.keyboard;
+                    m.edits += 1;
+                }
+            }
+            Ok(Some(e)) => {
+                let text = e.text.unwrap_or_default();
+                chat.insert(
+                    e.message_id,
+                    Msg {
+                        text,
+                        keyboard: e.keyboard,
+                        edits: 0,
+                    },
+                );
+            }
+            Ok(None) | Err(_) => return false,
+        }
+    }
+}
