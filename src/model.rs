@@ -305,3 +305,15 @@ answer_enum! {
         ProfileField,
     }
 }
+
+/// The profile fields /profile can change, in menu order. Here, not in the engine, because
+/// questions.toml's profile menu is checked against it and the wording layer (script/,
+/// understand/) imports nothing from the engine.
+pub const EDITABLE: [Question; 6] = [
+    Question::Activities,
+    Question::SessionLength,
+    Question::Cleared,
+    Question::Cancer,
+    Question::TimeZone,
+    Question::Reminder,
+];

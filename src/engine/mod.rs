@@ -37,15 +37,9 @@ use crate::script::{Script, Text};
 use crate::store::{Change, Store, StoreError, UserId};
 use state::{ConvState, Flow};
 
-/// The profile fields /profile can change, in menu order.
-pub const EDITABLE: [Question; 6] = [
-    Question::Activities,
-    Question::SessionLength,
-    Question::Cleared,
-    Question::Cancer,
-    Question::TimeZone,
-    Question::Reminder,
-];
+/// The profile fields /profile can change (defined with the vocabulary, which the wording
+/// layer checks its menu against).
+pub use crate::model::EDITABLE;
 
 /// Button data for actions that are valid at any time (not answers to a question).
 pub mod action {

@@ -105,7 +105,7 @@ pub fn expected_options(q: Question) -> Vec<&'static str> {
         Question::WorseActivity => vec!["not_sure"],
         Question::ProfileField => {
             let mut keys: Vec<&'static str> =
-                crate::engine::EDITABLE.iter().map(|q| q.key()).collect();
+                crate::model::EDITABLE.iter().map(|q| q.key()).collect();
             keys.push("done");
             keys
         }
