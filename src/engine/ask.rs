@@ -385,7 +385,7 @@ impl Turn<'_> {
                     Err(_) => Vec::new(),
                 };
                 if q == Question::RedFlags {
-                    for f in u.red_flags(text) {
+                    for f in self.engine.scripts().red_flags(text, self.language) {
                         if !keys.iter().any(|k| k == f.key()) {
                             keys.push(f.key().to_string());
                         }

@@ -383,7 +383,7 @@ impl Turn<'_> {
         {
             return self.answer_label(q, key);
         }
-        let flags = self.engine.scripts.red_flags(text);
+        let flags = self.engine.scripts.red_flags(text, self.language);
         if flags.iter().any(|f| f.is_emergency()) {
             return self.emergency(&flags);
         }

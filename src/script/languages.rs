@@ -125,13 +125,19 @@ impl Scripts {
             .chain(self.others.iter().map(|(l, s)| (*l, s.as_ref())))
     }
 
-    /// Red flags the text describes in any language, sorted and unique: a German speaker who
-    /// types "I can't feel my legs" is as safe as an English one.
-    pub fn red_flags(&self, text: &str) -> Vec<RedFlag> {
-        let mut flags: Vec<RedFlag> = self
-            .iter()
-            .flat_map(|(_, s)| s.understand.red_flags(text))
-            .collect();
+    /// Red flags the text describes, sorted and unique: read in the user's language, and also
+    /// in any language the text has at least as many words of. A German speaker who types
+    /// "I can't feel my legs" is as safe as an English one, while an English "no fever" is
+    /// not read by the German patterns alone, which know no English negation.
+    pub fn red_flags(&self, text: &str, user: Language) -> Vec<RedFlag> {
+        let own = self.get(user);
+        let mut flags = own.understand.red_flags(text);
+        let own_words = own.understand.known_words(text);
+        for (_, script) in self.iter().filter(|(l, _)| *l != user) {
+            if script.understand.known_words(text) >= own_words.max(1) {
+                flags.extend(script.understand.red_flags(text));
+            }
+        }
         flags.sort();
         flags.dedup();
         flags

@@ -78,6 +78,13 @@ impl Understanding {
         self.flags.scan(&self.lexicon, &doc)
     }
 
+    /// How many words of the text are words of this language's data: which language a
+    /// message is written in, when it may not be the user's.
+    pub fn known_words(&self, text: &str) -> usize {
+        let words = self.norm.words(text, MAX_SCAN_CHARS);
+        words.words.iter().filter(|w| self.lexicon.knows(w)).count()
+    }
+
     /// A pain score 0-10: "6", "six", "6/10", "6 out of 10", "it's a 6", "no pain" -> 0.
     /// A range ("6-7") reads as its higher end.
     pub fn pain(&self, text: &str) -> Result<u8, PainError> {
