@@ -46,6 +46,7 @@ fn profile() -> Profile {
         reminder: Some(time(7, 0, 0, 0)),
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     }
 }
 

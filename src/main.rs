@@ -13,7 +13,8 @@ use backcheck::clock::SystemClock;
 use backcheck::config::{Backend, Config, DatabaseUrl};
 use backcheck::console::{CONSOLE_USER, Console};
 use backcheck::engine::Engine;
-use backcheck::script::Script;
+use backcheck::model::Language;
+use backcheck::script::Scripts;
 use backcheck::store::{PgStore, SledStore, Store};
 use backcheck::telegram::redact::{RedactingStderr, Redactor};
 use backcheck::telegram::{self, TelegramSettings};
@@ -28,6 +29,9 @@ struct Cli {
     /// The config file (default: $BACKCHECK_CONFIG, then ./config.toml if present).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The console's language, en or de (Telegram users get their app's language).
+    #[arg(long, global = true, env = "BACKCHECK_LANG", value_name = "LANG")]
+    lang: Option<Language>,
     #[command(subcommand)]
     command: Option<Cmd>,
 }
@@ -63,19 +67,21 @@ fn main() -> Result<()> {
         None => Cmd::Chat,
     };
     init_logging(&config, matches!(command, Cmd::Chat));
-    let script = load_script(&config)?;
+    let script = load_scripts(&config)?;
     match command {
         Cmd::Check => {
             println!("config: {} (ok)", config.source);
             let dialogs = config
-                .dialogs_folder()
+                .dialogs_dir
+                .as_ref()
                 .map(|d| d.display().to_string())
-                .unwrap_or_else(|| "built-in English".to_string());
-            println!("dialogs: {dialogs} (ok)");
+                .unwrap_or_else(|| "built-in".to_string());
+            let languages: Vec<&str> = script.iter().map(|(l, _)| l.key()).collect();
+            println!("dialogs: {dialogs} {} (ok)", languages.join(", "));
             println!("store: {}", describe_store(&config));
             Ok(())
         }
-        Cmd::Chat => chat(&config, script),
+        Cmd::Chat => chat(&config, script, cli.lang),
         Cmd::Run => run(&config, script),
         Cmd::Migrate { from, to } => migrate(&config, &from, &to),
     }
@@ -99,19 +105,31 @@ fn init_logging(config: &Config, chat: bool) {
         .init();
 }
 
-/// The dialogs: the configured folder, or the built-in English ones.
-fn load_script(config: &Config) -> Result<Arc<Script>> {
-    let script = match config.dialogs_folder() {
-        Some(dir) => Script::load(&dir)?,
-        None => Script::embedded()?,
+/// Every language's dialogs: from the configured folder (one sub-folder per language), or
+/// the built-in ones; each checked against English.
+fn load_scripts(config: &Config) -> Result<Scripts> {
+    let scripts = match &config.dialogs_dir {
+        Some(dir) => Scripts::load(dir)?,
+        None => Scripts::embedded()?,
     };
-    Ok(Arc::new(script))
+    Ok(scripts)
+}
+
+/// The language for new users: `dialogs.language`.
+fn default_language(config: &Config) -> Result<Language> {
+    config.language.parse::<Language>().map_err(|_| {
+        anyhow::anyhow!(
+            "dialogs.language: unknown language {:?}; use \"en\" or \"de\"",
+            config.language
+        )
+    })
 }
 
 /// Opens the database and builds the Engine on it.
-fn engine(config: &Config, script: Arc<Script>) -> Result<Engine> {
+fn engine(config: &Config, scripts: Scripts) -> Result<Engine> {
     let store = open_store(config)?;
-    Ok(Engine::new(store, script, config.default_time_zone.clone()))
+    let engine = Engine::new(store, scripts, config.default_time_zone.clone());
+    Ok(engine.with_default_language(default_language(config)?))
 }
 
 /// The configured store: sled in `storage.data_dir`, or PostgreSQL at `store.url` /
@@ -168,9 +186,14 @@ fn migrate(config: &Config, from: &[String], to: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The console chat on stdin and stdout.
-fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
-    let engine = engine(config, script)?;
+/// The console chat on stdin and stdout; `lang` (--lang, BACKCHECK_LANG) is the language
+/// to speak, kept in the profile.
+fn chat(config: &Config, scripts: Scripts, lang: Option<Language>) -> Result<()> {
+    let mut engine = engine(config, scripts)?;
+    if let Some(language) = lang {
+        engine = engine.with_default_language(language);
+        engine.set_language(CONSOLE_USER, language)?;
+    }
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         println!(
@@ -199,7 +222,7 @@ fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
 const BLOCKING_THREADS: usize = 32;
 
 /// The Telegram bot, until Ctrl-C or SIGTERM.
-fn run(config: &Config, script: Arc<Script>) -> Result<()> {
+fn run(config: &Config, script: Scripts) -> Result<()> {
     let Some(token) = config.token.clone() else {
         bail!(
             "no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config (see config.example.toml)"

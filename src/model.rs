@@ -199,6 +199,37 @@ impl SummaryDay {
     }
 }
 
+answer_enum! {
+    /// The languages backcheck speaks: one folder of dialogs/ each (dialogs/en, dialogs/de).
+    Language { En, De }
+}
+
+impl Default for Language {
+    /// English, for records from before there was a choice.
+    fn default() -> Self {
+        Language::En
+    }
+}
+
+impl Language {
+    /// The language for a Telegram `language_code` ("de", "de-AT"): German for German,
+    /// English for everything else.
+    pub fn from_code(code: &str) -> Language {
+        let code = code.trim().to_ascii_lowercase();
+        if code == "de" || code.starts_with("de-") || code.starts_with("de_") {
+            Language::De
+        } else {
+            Language::En
+        }
+    }
+}
+
+answer_enum! {
+    /// Buttons that are not answers to a question (menus, offers, the reminder): their button
+    /// data is "a:<key>", and understand.toml's [actions] lists the words that mean each.
+    Action { Checkin, Today, Help, Profile, Snooze, Skip, Stop, Later }
+}
+
 /// What onboarding collects, editable later with /profile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
@@ -219,6 +250,9 @@ pub struct Profile {
     /// When the weekly summary comes (Sunday unless changed with /summary).
     #[serde(default)]
     pub summary_day: SummaryDay,
+    /// The language the bot speaks to this user (English for records from before).
+    #[serde(default)]
+    pub language: Language,
 }
 
 /// One day's answers. Optional fields were skipped because they could not change the plan.
@@ -303,5 +337,19 @@ answer_enum! {
         UpdateToday,
         ConfirmForget,
         ProfileField,
+        // /language: which language to speak.
+        Language,
     }
 }
+
+/// The profile fields /profile can change, in menu order. Here, not in the engine, because
+/// questions.toml's profile menu is checked against it and the wording layer (script/,
+/// understand/) imports nothing from the engine.
+pub const EDITABLE: [Question; 6] = [
+    Question::Activities,
+    Question::SessionLength,
+    Question::Cleared,
+    Question::Cancer,
+    Question::TimeZone,
+    Question::Reminder,
+];

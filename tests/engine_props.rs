@@ -346,6 +346,7 @@ fn answer(q: Question) -> &'static str {
         Question::UpdateToday => "yes",
         Question::ConfirmForget => "no",
         Question::ProfileField => "done",
+        Question::Language => "en",
     }
 }
 

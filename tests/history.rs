@@ -580,6 +580,7 @@ fn the_history_command_sends_the_chart_then_the_picture() {
         reminder: None,
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     };
     for record in good_week() {
         let change = Change {

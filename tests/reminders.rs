@@ -33,6 +33,7 @@ fn profile(zone: &str, at: Option<Time>) -> Profile {
         reminder: at,
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     }
 }
 

@@ -43,7 +43,7 @@ async fn onboarding_and_a_check_in_by_buttons_then_by_typing() {
         .iter()
         .map(|c| c["command"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(names.len(), 13, "{names:?}");
     assert!(names.contains(&"checkin".to_string()), "{names:?}");
 
     // Every press was answered, and every pressed question now shows its answer, keyboard gone.
@@ -554,6 +554,7 @@ async fn a_burst_of_reminders_goes_out_in_due_order_without_holding_up_a_convers
             reminder: Some(jiff::civil::time(9, 0, i as i8, 0)),
             blocked: false,
             summary_day: Default::default(),
+            language: Default::default(),
         };
         let state = Scheduler::schedule(&profile, None, now);
         let change = Change {

@@ -1235,6 +1235,7 @@ fn profile(cleared: Cleared, cancer: bool, usual: &[Activity]) -> Profile {
         reminder: None,
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     }
 }
 

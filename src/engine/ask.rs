@@ -9,7 +9,7 @@ use super::{Button, Reply, Turn, zones};
 use crate::model::{Activity, Question, RedFlag, YesNo};
 use crate::script::{Text, fill};
 use crate::store::StoreError;
-use crate::understand::{Choice, match_choice, match_choices};
+use crate::understand::{Choice, is_label, match_choice, match_choices};
 
 /// Session lengths offered as buttons, in minutes.
 const SESSION_PRESETS: [u16; 6] = [20, 30, 45, 60, 90, 120];
@@ -246,6 +246,48 @@ impl Turn<'_> {
         }
     }
 
+    /// The key of the button of `q` whose label the text is (any case; small typos when only
+    /// one label is that close): typing a label is pressing its button.
+    pub(super) fn typed_label(&self, q: Question, text: &str) -> Option<String> {
+        let tick = self.script.text(Text::Tick);
+        let buttons: Vec<Button> = self.buttons(q).into_iter().flatten().collect();
+        let keyed = |b: &Button| {
+            let label = b.label.strip_prefix(tick).unwrap_or(&b.label).to_string();
+            let key = b.data.split_once(':').map(|(_, k)| k.to_string());
+            (label, key)
+        };
+        let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+        if let Some(key) = buttons
+            .iter()
+            .map(keyed)
+            .find(|(label, _)| same(label, text))
+            .and_then(|(_, k)| k)
+        {
+            return Some(key);
+        }
+        let close: Vec<String> = buttons
+            .iter()
+            .map(keyed)
+            // Numbers and times only as typed: "-3" is no "3".
+            .filter(|(label, _)| label.chars().any(char::is_alphabetic) && is_label(text, label))
+            .filter_map(|(_, k)| k)
+            .collect();
+        match close.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+
+    /// A typed label, as the press of its button; multi-select choices typed are the whole
+    /// answer, as a typed list is.
+    pub(super) fn answer_label(&mut self, q: Question, key: String) -> Result<(), StoreError> {
+        let multi = matches!(q, Question::Activities | Question::RedFlags);
+        if multi && key != "none" && key != "done" {
+            return self.apply(q, Answer::Keys(vec![key]), false);
+        }
+        self.answer_key(q, &key)
+    }
+
     /// Typed text read as an answer to `q`; what does not fit is re-asked with the hint.
     pub(super) fn answer_text(&mut self, q: Question, text: &str) -> Result<(), StoreError> {
         match self.read_text(q, text) {
@@ -271,9 +313,12 @@ impl Turn<'_> {
                 .map(Answer::Minutes),
             Question::Reminder => {
                 if u.is_off(text) {
-                    Some(Answer::Time(None))
-                } else {
-                    u.clock_time(text).map(|t| Answer::Time(Some(t)))
+                    return Some(Answer::Time(None));
+                }
+                match u.clock_time(text) {
+                    Some(t) => Some(Answer::Time(Some(t))),
+                    // "No reminder" typed, small typos too.
+                    None => self.match_one(q, text).map(|_| Answer::Time(None)),
                 }
             }
             Question::TimeZone => {
@@ -281,6 +326,25 @@ impl Turn<'_> {
                 let picked = candidates.iter().find(|z| zones::matches_city(z, text));
                 if let Some(z) = picked {
                     return Some(Answer::Zone(z.clone()));
+                }
+                // A button's label typed ("London (Europe)", "new york"), small typos too.
+                let offered: &[String] = if candidates.is_empty() {
+                    &self.script.question(q).suggestions
+                } else {
+                    candidates
+                };
+                let labels: Vec<String> = offered.iter().map(|z| zones::label(z)).collect();
+                let choices: Vec<Choice> = offered
+                    .iter()
+                    .zip(&labels)
+                    .map(|(z, label)| Choice {
+                        key: z,
+                        label,
+                        aliases: &[],
+                    })
+                    .collect();
+                if let Some(z) = match_choice(text, &choices) {
+                    return Some(Answer::Zone(z.to_string()));
                 }
                 match zones::resolve(text, self.now, u) {
                     zones::Resolved::One(z) => Some(Answer::Zone(z)),
@@ -321,7 +385,7 @@ impl Turn<'_> {
                     Err(_) => Vec::new(),
                 };
                 if q == Question::RedFlags {
-                    for f in u.red_flags(text) {
+                    for f in self.engine.scripts().red_flags(text, self.language) {
                         if !keys.iter().any(|k| k == f.key()) {
                             keys.push(f.key().to_string());
                         }
@@ -334,7 +398,7 @@ impl Turn<'_> {
     }
 
     /// The single option of `q` that the text names, if exactly one fits.
-    fn match_one(&self, q: Question, text: &str) -> Option<Answer> {
+    pub(super) fn match_one(&self, q: Question, text: &str) -> Option<Answer> {
         let choices = self.choices(q);
         let list: Vec<Choice> = choices
             .iter()
@@ -353,6 +417,13 @@ impl Turn<'_> {
         match &self.state.flow {
             Flow::Onboarding { .. } | Flow::Edit { .. } => self.profile_answer(q, answer, pressed),
             Flow::CheckIn { .. } => self.checkin_answer(q, answer, pressed),
+            Flow::Confirm { .. } if q == Question::Language => match answer {
+                Answer::Key(k) => self.language_answer(&k),
+                _ => {
+                    self.reask_with_hint(q);
+                    Ok(())
+                }
+            },
             Flow::Confirm { .. } => {
                 let yes = matches!(&answer, Answer::Key(k) if k == "yes");
                 self.confirm_answer(q, yes)

@@ -54,6 +54,7 @@ fn fallback_profile(zone: &str) -> Profile {
         reminder: None,
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     }
 }
 

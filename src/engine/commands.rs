@@ -27,6 +27,7 @@ pub enum Command {
     Cancel,
     Help,
     Summary,
+    Language,
 }
 
 impl Command {
@@ -177,6 +178,7 @@ impl Turn<'_> {
                 self.reask_current();
                 Ok(())
             }
+            Command::Language => self.language_command(args),
         }
     }
 

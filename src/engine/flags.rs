@@ -113,7 +113,7 @@ impl Turn<'_> {
     }
 
     /// Back to the question the conversation was on, asked afresh (a new `seq`).
-    fn resume_question(&mut self) {
+    pub(super) fn resume_question(&mut self) {
         if let Some(q) = self.step() {
             self.ask(q);
         }

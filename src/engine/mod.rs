@@ -9,6 +9,7 @@
 //! - `checkin`: the daily check-in and its plan;
 //! - `flags`: red flags in free text, and confirmations;
 //! - `profile`: onboarding and /profile, /remind, /timezone;
+//! - `language`: /language, and which language a turn speaks;
 //! - `commands`: the slash commands, /today, /history, /export, /forget;
 //! - `zones`: time zones from names, cities or the user's local time.
 
@@ -19,6 +20,7 @@ mod ask;
 mod checkin;
 mod commands;
 mod flags;
+mod language;
 mod profile;
 mod zones;
 
@@ -31,24 +33,23 @@ use jiff::tz::TimeZone;
 pub use commands::Command;
 pub use io::{Button, Input, Reply};
 
-use crate::model::{DayRecord, Profile, Question};
+use strum::IntoEnumIterator;
+
+use crate::model::{Action, DayRecord, Language, Profile, Question};
 use crate::reminders::Scheduler;
-use crate::script::{Script, Text};
+use crate::script::{Script, Scripts, Text};
 use crate::store::{Change, Store, StoreError, UserId};
 use state::{ConvState, Flow};
 
-/// The profile fields /profile can change, in menu order.
-pub const EDITABLE: [Question; 6] = [
-    Question::Activities,
-    Question::SessionLength,
-    Question::Cleared,
-    Question::Cancer,
-    Question::TimeZone,
-    Question::Reminder,
-];
+/// The profile fields /profile can change (defined with the vocabulary, which the wording
+/// layer checks its menu against).
+pub use crate::model::EDITABLE;
 
-/// Button data for actions that are valid at any time (not answers to a question).
+/// Button data for actions that are valid at any time (not answers to a question): "a:" and
+/// the `Action`'s key.
 pub mod action {
+    use crate::model::Action;
+
     pub const CHECKIN: &str = "a:checkin";
     pub const TODAY: &str = "a:today";
     pub const HELP: &str = "a:help";
@@ -57,12 +58,22 @@ pub mod action {
     pub const SNOOZE: &str = "a:snooze";
     pub const SKIP: &str = "a:skip";
     pub const STOP: &str = "a:stop";
+    /// Declining an offer: a polite answer, and nothing changes.
+    pub const LATER: &str = "a:later";
+
+    /// The button data of `action`.
+    pub fn data(action: Action) -> String {
+        format!("a:{}", action.key())
+    }
 }
 
 /// The conversation engine, shared by every transport.
 pub struct Engine {
     store: Arc<dyn Store>,
-    script: Arc<Script>,
+    /// Every language's wording; each user is answered in theirs.
+    scripts: Arc<Scripts>,
+    /// The language of a new user whose transport says nothing about it (the console).
+    default_language: Language,
     /// Reminders: rescheduled here when a user changes their reminder or time zone.
     scheduler: Arc<Scheduler>,
     /// The zone that decides "today" for a user who has not set one yet.
@@ -70,17 +81,26 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// An Engine on `store` speaking `scripts` (every language, or one Script for all).
     pub fn new(
         store: Arc<dyn Store>,
-        script: Arc<Script>,
+        scripts: impl Into<Scripts>,
         default_zone: impl Into<String>,
     ) -> Self {
         Engine {
             scheduler: Arc::new(Scheduler::new(Arc::clone(&store))),
             store,
-            script,
+            scripts: Arc::new(scripts.into()),
+            default_language: Language::En,
             default_zone: default_zone.into(),
         }
+    }
+
+    /// The language for new users whose transport gives none (`dialogs.language`, the
+    /// console's `--lang`).
+    pub fn with_default_language(mut self, language: Language) -> Self {
+        self.default_language = language;
+        self
     }
 
     /// The reminder scheduler on this engine's store (transports run its loop).
@@ -88,10 +108,21 @@ impl Engine {
         &self.scheduler
     }
 
-    /// The daily reminder message, with its buttons: check in now, in an hour, skip today,
-    /// stop reminders.
+    /// The daily reminder message in English, with its buttons: check in now, in an hour,
+    /// skip today, stop reminders.
     pub fn reminder(&self) -> Reply {
-        let s = &self.script;
+        self.reminder_in(Language::En)
+    }
+
+    /// The daily reminder for `user`, in their language.
+    pub fn reminder_for(&self, user: UserId) -> Result<Reply, StoreError> {
+        let language = self.store.profile(user)?.map(|p| p.language);
+        Ok(self.reminder_in(language.unwrap_or(self.default_language)))
+    }
+
+    /// The daily reminder message in `language`.
+    pub fn reminder_in(&self, language: Language) -> Reply {
+        let s = self.scripts.get(language);
         let button = |t: Text, data: &str| {
             vec![Button {
                 label: s.text(t).to_string(),
@@ -109,9 +140,20 @@ impl Engine {
         }
     }
 
-    /// The wording in use.
+    /// The English wording (for transports' own words outside a user's turn).
     pub fn script(&self) -> &Script {
-        &self.script
+        self.scripts.get(Language::En)
+    }
+
+    /// Every language's wording.
+    pub fn scripts(&self) -> &Scripts {
+        &self.scripts
+    }
+
+    /// The language `user` is spoken to in (their profile's, or the default until set up).
+    pub fn language_of(&self, user: UserId) -> Result<Language, StoreError> {
+        let profile = self.store.profile(user)?;
+        Ok(profile.map_or(self.default_language, |p| p.language))
     }
 
     /// The store in use.
@@ -138,19 +180,56 @@ impl Engine {
         Ok(true)
     }
 
+    /// Keeps `language` in `user`'s profile (the console's --lang); returns whether anything
+    /// changed. Someone not set up yet is spoken to in the Engine's default language.
+    pub fn set_language(&self, user: UserId, language: Language) -> Result<bool, StoreError> {
+        let Some(mut profile) = self.store.profile(user)? else {
+            return Ok(false);
+        };
+        if profile.language == language {
+            return Ok(false);
+        }
+        profile.language = language;
+        let change = Change {
+            profile: Some(&profile),
+            ..Change::default()
+        };
+        self.store.write(user, change)?;
+        Ok(true)
+    }
+
     /// Handles one input of one user and returns what to say. Never panics on user input;
     /// a storage failure becomes an apology and nothing of the turn is half-written.
     pub fn handle(&self, user: UserId, input: Input, now: Timestamp) -> Vec<Reply> {
-        match self.turn(user, input, now) {
+        self.handle_in(user, input, now, None)
+    }
+
+    /// [`Engine::handle`], where the transport knows the user's language (Telegram's
+    /// `language_code`): it is spoken to a user who has not chosen one yet (no profile).
+    pub fn handle_in(
+        &self,
+        user: UserId,
+        input: Input,
+        now: Timestamp,
+        hint: Option<Language>,
+    ) -> Vec<Reply> {
+        match self.turn(user, input, now, hint) {
             Ok(replies) => replies,
             Err(e) => {
                 tracing::error!(user, error = %e, "turn failed");
-                vec![Reply::text(self.script.text(Text::Error))]
+                let language = hint.unwrap_or(self.default_language);
+                vec![Reply::text(self.scripts.get(language).text(Text::Error))]
             }
         }
     }
 
-    fn turn(&self, user: UserId, input: Input, now: Timestamp) -> Result<Vec<Reply>, StoreError> {
+    fn turn(
+        &self,
+        user: UserId,
+        input: Input,
+        now: Timestamp,
+        hint: Option<Language>,
+    ) -> Result<Vec<Reply>, StoreError> {
         // One turn per user at a time, across replicas too (see `Store::lock_user`).
         let _turn = self.store.lock_user(user)?;
         let profile_before = self.store.profile(user)?;
@@ -165,9 +244,17 @@ impl Engine {
             seq: now.as_second() as u32,
             ..ConvState::default()
         });
+        // Theirs once set up; during onboarding the one it began in (or chose); else the hint.
+        let language = profile
+            .as_ref()
+            .map(|p| p.language)
+            .or_else(|| state::draft_language(&state.flow))
+            .or(hint)
+            .unwrap_or(self.default_language);
         let mut turn = Turn {
             engine: self,
-            script: &self.script,
+            script: self.scripts.get(language),
+            language,
             user,
             now,
             before: state.clone(),
@@ -186,7 +273,9 @@ impl Engine {
 /// One turn: what was loaded, what changed, and what to say.
 struct Turn<'a> {
     engine: &'a Engine,
+    /// The wording of the user's language.
     script: &'a Script,
+    language: Language,
     user: UserId,
     now: Timestamp,
     /// The state as loaded, to write only when it changed.
@@ -289,7 +378,14 @@ impl Turn<'_> {
         if let Some(command) = text.strip_prefix('/') {
             return self.command(command);
         }
-        let flags = self.script.understand.red_flags(text);
+        // Red flags in any language: an English phrase from a German speaker still counts.
+        // A button's label typed is that button pressed (an emergency flag's label too).
+        if let Some(q) = self.step()
+            && let Some(key) = self.typed_label(q, text)
+        {
+            return self.answer_label(q, key);
+        }
+        let flags = self.engine.scripts.red_flags(text, self.language);
         if flags.iter().any(|f| f.is_emergency()) {
             return self.emergency(&flags);
         }
@@ -311,6 +407,15 @@ impl Turn<'_> {
         if self.script.understand.asks_for_today(text) {
             return self.today_plan();
         }
+        // A button of the menu, an offer or the reminder, typed ("check in now", "later");
+        // "yes" accepts the offer every such message makes: a check-in.
+        let s = self.script;
+        let offered: Vec<(Action, &str)> = Action::iter()
+            .map(|a| (a, s.text(Text::button(a))))
+            .collect();
+        if let Some(a) = s.understand.action(text, &offered, Some(Action::Checkin)) {
+            return self.action(a.key());
+        }
         if self.profile.is_none() {
             return self.start_onboarding();
         }
@@ -326,6 +431,11 @@ impl Turn<'_> {
             "help" => Command::Help,
             "profile" => Command::Profile,
             "snooze" | "skip" | "stop" => return self.reminder_action(action),
+            "later" => {
+                self.say(Text::LaterOk);
+                self.reask_current();
+                return Ok(());
+            }
             _ => {
                 self.say_with_menu(self.script.text(Text::StaleIdle).to_string());
                 return Ok(());

@@ -40,6 +40,7 @@ fn draft_of(p: &Profile) -> ProfileDraft {
         time_zone: Some(p.time_zone.clone()),
         tz_candidates: Vec::new(),
         reminder: Some(p.reminder),
+        language: Some(p.language),
     }
 }
 
@@ -54,6 +55,7 @@ fn profile_of(d: &ProfileDraft) -> Option<Profile> {
         reminder: d.reminder?,
         blocked: false,
         summary_day: Default::default(),
+        language: d.language.unwrap_or_default(),
     })
 }
 
@@ -149,7 +151,10 @@ impl Turn<'_> {
         }
         self.state.flow = Flow::Onboarding {
             step: Question::Activities,
-            draft: ProfileDraft::default(),
+            draft: ProfileDraft {
+                language: Some(self.language),
+                ..ProfileDraft::default()
+            },
         };
         self.say(Text::Welcome);
         self.ask(Question::Activities);
@@ -257,15 +262,19 @@ impl Turn<'_> {
         }
     }
 
-    /// A message with a "Check in now" button.
+    /// A message with a "Check in now" button, and "Later" to decline it.
     pub(super) fn offer_checkin(&mut self, t: Text) {
-        let button = Button {
-            label: self.script.text(Text::ButtonCheckin).to_string(),
-            data: action::CHECKIN.to_string(),
+        let button = |label: Text, data: &str| Button {
+            label: self.script.text(label).to_string(),
+            data: data.to_string(),
         };
+        let buttons = vec![vec![
+            button(Text::ButtonCheckin, action::CHECKIN),
+            button(Text::ButtonLater, action::LATER),
+        ]];
         self.replies.push(Reply::Message {
             text: self.script.text(t).to_string(),
-            buttons: vec![vec![button]],
+            buttons,
         });
     }
 

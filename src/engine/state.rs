@@ -4,7 +4,7 @@
 use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Activity, CheckIn, Cleared, Question, RedFlag};
+use crate::model::{Activity, CheckIn, Cleared, Language, Question, RedFlag};
 
 /// One user's conversation state.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -64,6 +64,18 @@ pub struct ProfileDraft {
         deserialize_with = "present"
     )]
     pub reminder: Option<Option<Time>>,
+    /// The language onboarding speaks (chosen, or the one it began in); the profile's later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
+}
+
+/// The language of an onboarding under way (under any confirmations), if one was set.
+pub fn draft_language(flow: &Flow) -> Option<Language> {
+    match flow {
+        Flow::Onboarding { draft, .. } => draft.language,
+        Flow::Confirm { resume, .. } => draft_language(resume),
+        _ => None,
+    }
 }
 
 /// Reads a field that is present (even as `null`) as `Some`, so `Some(None)` survives JSON.

@@ -7,6 +7,7 @@ use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::DialogError;
 use super::keyed::{by_variant, parse_toml};
+use crate::model::Action;
 
 /// Every message that is not a question or a plan.
 #[derive(
@@ -81,11 +82,46 @@ pub enum Text {
     ButtonSnooze,
     ButtonSkip,
     ButtonStop,
+    ButtonLater,
+    /// The answer to "Later" on an offer: polite, and nothing changes.
+    LaterOk,
+    /// The answer to /language, in the language just chosen.
+    LanguageSet,
+    /// The command menu's descriptions (setMyCommands), one per command.
+    CommandStart,
+    CommandCheckin,
+    CommandToday,
+    CommandHistory,
+    CommandRemind,
+    CommandTimezone,
+    CommandProfile,
+    CommandExport,
+    CommandForget,
+    CommandCancel,
+    CommandHelp,
+    CommandSummary,
+    CommandLanguage,
     Tick,
     Chosen,
     GroupChat,
     Yes,
     No,
+}
+
+impl Text {
+    /// The label of an action's button.
+    pub fn button(action: Action) -> Text {
+        match action {
+            Action::Checkin => Text::ButtonCheckin,
+            Action::Today => Text::ButtonToday,
+            Action::Help => Text::ButtonHelp,
+            Action::Profile => Text::ButtonProfile,
+            Action::Snooze => Text::ButtonSnooze,
+            Action::Skip => Text::ButtonSkip,
+            Action::Stop => Text::ButtonStop,
+            Action::Later => Text::ButtonLater,
+        }
+    }
 }
 
 /// Parses messages.toml: every `Text` present, nothing unknown, nothing empty.

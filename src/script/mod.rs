@@ -7,9 +7,13 @@
 //! - `messages.toml`: everything else the bot says, keyed by `Text`;
 //! - `understand.toml`: the words the bot understands in free text (see `understand`);
 //! - `history.toml`: /history's chart and picture, and the weekly summary (see `history`).
+//!
+//! One folder per language (dialogs/en, dialogs/de); `languages` loads them together and
+//! checks that every language has English's keys and placeholders.
 
 mod history;
 mod keyed;
+mod languages;
 mod messages;
 mod plan;
 mod questions;
@@ -18,6 +22,7 @@ pub mod render;
 use std::path::Path;
 
 pub use history::HistoryTexts;
+pub use languages::{EMBEDDED_DE, Scripts, embedded_sources};
 pub use messages::Text;
 pub use plan::PlanTexts;
 pub use questions::{OptionDef, QuestionDef};
@@ -103,20 +108,37 @@ impl Sources {
 
     /// The English dialogs compiled into the binary.
     pub fn embedded() -> Sources {
+        Sources::from_files("dialogs/en (built in)", EMBEDDED_EN)
+    }
+
+    /// Sources from the five files' texts, in the order of `EMBEDDED_EN`.
+    pub fn from_files(dir: &str, files: [(&str, &str); 5]) -> Sources {
         let [
             (_, questions),
             (_, plan),
             (_, messages),
             (_, understand),
             (_, history),
-        ] = EMBEDDED_EN;
+        ] = files;
         Sources {
-            dir: "dialogs/en (built in)".to_string(),
+            dir: dir.to_string(),
             questions: questions.to_string(),
             plan: plan.to_string(),
             messages: messages.to_string(),
             understand: understand.to_string(),
             history: history.to_string(),
+        }
+    }
+
+    /// The text of one of the five files, by name ("" for another name).
+    pub fn file(&self, name: &str) -> &str {
+        match name {
+            "questions.toml" => &self.questions,
+            "plan.toml" => &self.plan,
+            "messages.toml" => &self.messages,
+            "understand.toml" => &self.understand,
+            "history.toml" => &self.history,
+            _ => "",
         }
     }
 }

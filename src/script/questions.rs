@@ -7,7 +7,9 @@ use strum::IntoEnumIterator;
 
 use super::DialogError;
 use super::keyed::{by_variant, join, names, parse_toml};
-use crate::model::{Area, Cleared, Episode, Feeling, Outcome, Question, RedFlag, Worst, YesNo};
+use crate::model::{
+    Area, Cleared, Episode, Feeling, Language, Outcome, Question, RedFlag, Worst, YesNo,
+};
 
 /// One option of a question: the button label and the other words it is known by.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -105,10 +107,11 @@ pub fn expected_options(q: Question) -> Vec<&'static str> {
         Question::WorseActivity => vec!["not_sure"],
         Question::ProfileField => {
             let mut keys: Vec<&'static str> =
-                crate::engine::EDITABLE.iter().map(|q| q.key()).collect();
+                crate::model::EDITABLE.iter().map(|q| q.key()).collect();
             keys.push("done");
             keys
         }
+        Question::Language => names::<Language>(),
         Question::SessionLength | Question::TimeZone | Question::Pain => Vec::new(),
     }
 }

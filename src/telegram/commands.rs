@@ -6,6 +6,8 @@ use teloxide::types::BotCommand;
 use teloxide::utils::command::BotCommands;
 
 use crate::engine::Input;
+use crate::model::Language;
+use crate::script::{Script, Scripts, Text};
 
 /// The commands shown in Telegram's menu, in the order of the menu.
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
@@ -35,15 +37,47 @@ pub enum Command {
     Help,
     #[command(description = "weekly summary day: /summary sunday or /summary off")]
     Summary(String),
+    #[command(description = "Deutsch or English")]
+    Language(String),
 }
 
 impl Command {
     /// The menu for setMyCommands: names without the slash, as the Bot API documents them
-    /// (the derive's `bot_commands` keeps the prefix).
+    /// (the derive's `bot_commands` keeps the prefix), described in the English dialogs.
     pub fn menu() -> Vec<BotCommand> {
+        match Script::embedded() {
+            Ok(script) => Command::menu_in(&script),
+            Err(_) => Command::bot_commands()
+                .into_iter()
+                .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+                .collect(),
+        }
+    }
+
+    /// The menu described in one language's words (messages.toml's command_* texts).
+    pub fn menu_in(script: &Script) -> Vec<BotCommand> {
         Command::bot_commands()
             .into_iter()
-            .map(|c| BotCommand::new(c.command.trim_start_matches('/'), c.description))
+            .map(|c| {
+                let name = c.command.trim_start_matches('/').to_string();
+                let description = description(script, &name).unwrap_or(c.description);
+                BotCommand::new(name, description)
+            })
+            .collect()
+    }
+
+    /// One menu per language, each with the `language_code` setMyCommands is given for it:
+    /// none for English (everyone else's default), "de" for German.
+    pub fn menus(scripts: &Scripts) -> Vec<(Option<&'static str>, Vec<BotCommand>)> {
+        scripts
+            .iter()
+            .map(|(language, script)| {
+                let code = match language {
+                    Language::En => None,
+                    other => Some(other.key()),
+                };
+                (code, Command::menu_in(script))
+            })
             .collect()
     }
 
@@ -62,6 +96,7 @@ impl Command {
             Command::Cancel => ("cancel", ""),
             Command::Help => ("help", ""),
             Command::Summary(a) => ("summary", a.as_str()),
+            Command::Language(a) => ("language", a.as_str()),
         };
         let args = args.trim();
         if args.is_empty() {
@@ -70,6 +105,27 @@ impl Command {
             Input::Text(format!("/{name} {args}"))
         }
     }
+}
+
+/// A command's description in `script`'s words.
+fn description(script: &Script, name: &str) -> Option<String> {
+    let text = match name {
+        "start" => Text::CommandStart,
+        "checkin" => Text::CommandCheckin,
+        "today" => Text::CommandToday,
+        "history" => Text::CommandHistory,
+        "remind" => Text::CommandRemind,
+        "timezone" => Text::CommandTimezone,
+        "profile" => Text::CommandProfile,
+        "export" => Text::CommandExport,
+        "forget" => Text::CommandForget,
+        "cancel" => Text::CommandCancel,
+        "help" => Text::CommandHelp,
+        "summary" => Text::CommandSummary,
+        "language" => Text::CommandLanguage,
+        _ => return None,
+    };
+    Some(script.text(text).to_string())
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ use super::render::pressed_answer;
 use super::send::with_retry;
 use super::{App, HandlerResult, TgBot};
 use crate::engine::{Input, Reply};
+use crate::model::Language;
 use crate::script::Text;
 use crate::store::UserId;
 
@@ -60,7 +61,7 @@ pub async fn button(bot: TgBot, app: Arc<App>, q: CallbackQuery) -> HandlerResul
             .and_then(|kb| pressed_answer(kb, &data, &tick)),
     });
     let user = q.from.id.0;
-    let replies = app.turn(user, Input::Button(data)).await;
+    let replies = app.turn(user, Input::Button(data), language(&q.from)).await;
     let outbox = Outbox {
         bot: &bot,
         app: &app,
@@ -76,7 +77,9 @@ pub async fn group_chat(bot: TgBot, app: Arc<App>, msg: Message) -> HandlerResul
     if !app.first_word_in(msg.chat.id) {
         return Ok(());
     }
-    let text = app.engine.script().text(Text::GroupChat).to_string();
+    let hint = msg.from.as_ref().and_then(language);
+    let script = app.engine.scripts().get(hint.unwrap_or_default());
+    let text = script.text(Text::GroupChat).to_string();
     let outbox = Outbox {
         bot: &bot,
         app: &app,
@@ -98,7 +101,8 @@ async fn converse(bot: &TgBot, app: &Arc<App>, msg: &Message, input: Input) -> H
     let Some(user) = sender(msg) else {
         return Ok(());
     };
-    let replies = app.turn(user, input).await;
+    let hint = msg.from.as_ref().and_then(language);
+    let replies = app.turn(user, input, hint).await;
     let outbox = Outbox {
         bot,
         app,
@@ -106,6 +110,11 @@ async fn converse(bot: &TgBot, app: &Arc<App>, msg: &Message, input: Input) -> H
         user: Some(user),
     };
     outbox.deliver(replies, None).await
+}
+
+/// The language a Telegram user's app is set to, when it says.
+fn language(user: &teloxide::types::User) -> Option<Language> {
+    user.language_code.as_deref().map(Language::from_code)
 }
 
 /// Who wrote a private message (in a private chat, the chat id is the user id).

@@ -41,6 +41,7 @@ pub use teloxide::adaptors::throttle::Limits;
 use crate::clock::Clock;
 use crate::config::Token;
 use crate::engine::{Engine, Input, Reply};
+use crate::model::Language;
 use crate::script::Text;
 use crate::store::UserId;
 use pace::Pacer;
@@ -187,13 +188,14 @@ impl App {
         }
     }
 
-    /// One Engine turn, on the blocking pool (the Engine and sled are synchronous; the turn
+    /// One Engine turn, on the blocking pool (`hint`: the user's Telegram language, spoken
+    /// until they have chosen one) (the Engine and sled are synchronous; the turn
     /// also clears a "blocked" mark, since a user who writes has unblocked the bot). A failed
     /// turn becomes the Engine's apology instead of silence.
-    async fn turn(&self, user: UserId, input: Input) -> Vec<Reply> {
+    async fn turn(&self, user: UserId, input: Input, hint: Option<Language>) -> Vec<Reply> {
         let engine = Arc::clone(&self.engine);
         let now = self.clock.now();
-        let task = tokio::task::spawn_blocking(move || engine.handle(user, input, now));
+        let task = tokio::task::spawn_blocking(move || engine.handle_in(user, input, now, hint));
         match task.await {
             Ok(replies) => replies,
             Err(e) => {

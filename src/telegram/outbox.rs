@@ -70,9 +70,11 @@ impl Outbox<'_> {
         let mut pressed_text = None;
         if let Some(p) = pressed {
             let script = self.app.engine.script();
+            // In whichever language the user is spoken to.
             let stale = replies.first().is_some_and(|r| {
-                r.body() == script.text(Text::StaleButton)
-                    || r.body() == script.text(Text::StaleIdle)
+                self.app.engine.scripts().iter().any(|(_, s)| {
+                    r.body() == s.text(Text::StaleButton) || r.body() == s.text(Text::StaleIdle)
+                })
             });
             let has_update = replies.iter().any(|r| matches!(r, Reply::Update { .. }));
             let next = if has_update {

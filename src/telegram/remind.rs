@@ -40,30 +40,50 @@ pub async fn deliver(bot: TgBot, app: Arc<App>, users: Vec<UserId>) -> Vec<UserI
         .collect();
     // The blocked marks are cleared first, so that after the send a mark says whether this
     // reminder was refused (a stale mark must not count a delivered reminder as a 403).
+    // Each reminder is written in its user's language, read at the same time.
     let engine = Arc::clone(&app.engine);
     let batch: Vec<UserId> = users.iter().map(|&(user, _)| user).collect();
     let cleared = tokio::task::spawn_blocking(move || {
+        let mut messages = Vec::with_capacity(batch.len());
         for user in batch {
             if let Err(e) = engine.set_blocked(user, false) {
                 tracing::warn!(user, error = %e, "could not clear the blocked mark");
             }
+            let message = engine.reminder_for(user).unwrap_or_else(|e| {
+                tracing::warn!(user, error = %e, "could not read the reminder's language");
+                engine.reminder()
+            });
+            messages.push(message);
         }
+        messages
     })
     .await;
-    if let Err(e) = cleared {
+    let messages = cleared.unwrap_or_else(|e| {
         tracing::error!(error = %e, "clearing the blocked marks failed");
-    }
+        Vec::new()
+    });
+    let users: Vec<(UserId, ChatId, crate::engine::Reply)> = users
+        .into_iter()
+        .enumerate()
+        .map(|(i, (user, chat))| {
+            let message = messages
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| app.engine.reminder());
+            (user, chat, message)
+        })
+        .collect();
 
     let (bot, app_ref) = (&bot, &app);
     let sent: Vec<(UserId, Outcome)> = futures::stream::iter(users)
-        .map(|(user, chat)| async move {
+        .map(|(user, chat, message)| async move {
             let outbox = Outbox {
                 bot,
                 app: app_ref,
                 chat,
                 user: Some(user),
             };
-            let sent = match outbox.deliver_reminder(app_ref.engine.reminder()).await {
+            let sent = match outbox.deliver_reminder(message).await {
                 Ok(()) => Outcome::Sent,
                 Err(HandlerError::NotSent { .. }) => Outcome::Unsent,
                 Err(e) => {

@@ -108,10 +108,20 @@ async fn start(bot: &TgBot, app: &App) -> Result<Me, TelegramError> {
             RequestError::Api(ApiError::InvalidToken) => TelegramError::Token,
             e => TelegramError::Connect(app.redactor.error(&e)),
         })?;
-    let commands = with_retry(&app.retry, || bot.set_my_commands(Command::menu()).send()).await;
-    if let Err(e) = commands {
-        let error = app.redactor.error(&e);
-        tracing::warn!(%error, "could not register the command menu (setMyCommands)");
+    // One menu per language: English for everyone, German for German Telegram apps.
+    for (code, menu) in Command::menus(app.engine.scripts()) {
+        let commands = with_retry(&app.retry, || {
+            let request = bot.set_my_commands(menu.clone());
+            match code {
+                Some(code) => request.language_code(code).send(),
+                None => request.send(),
+            }
+        })
+        .await;
+        if let Err(e) = commands {
+            let error = app.redactor.error(&e);
+            tracing::warn!(%error, code, "could not register the command menu (setMyCommands)");
+        }
     }
     match with_retry(&app.retry, || bot.get_webhook_info().send()).await {
         Ok(info) if info.url.is_some() => {

@@ -56,6 +56,21 @@ fn choice_tolerance(a: &str, b: &str) -> usize {
     }
 }
 
+/// True when `text` is `label` typed: the same words, in any case, each exact or a small
+/// typo away with the same first letter ("Chek in now" for "Check in now").
+pub fn is_label(text: &str, label: &str) -> bool {
+    let (typed, label) = (
+        split_words(text, MAX_CHARS).words,
+        split_words(label, MAX_CHARS).words,
+    );
+    !label.is_empty()
+        && typed.len() == label.len()
+        && typed
+            .iter()
+            .zip(&label)
+            .all(|(a, b)| Compare::Fuzzy.eq(a, b))
+}
+
 /// An option the user can pick: its key, the label on its button, and extra words it is known by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Choice<'a> {

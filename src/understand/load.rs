@@ -7,6 +7,7 @@ use std::str::FromStr;
 use strum::{IntoEnumIterator, VariantNames};
 
 use super::Understanding;
+use super::actions::ActionWords;
 use super::data::{self, Section, strings_of};
 use super::minutes::MinuteWords;
 use super::numbers::NumberWords;
@@ -16,13 +17,14 @@ use super::redflags::{FlagRule, RedFlagRules};
 use super::replies::{OffWords, TodayRules, YesNoWords};
 use super::text::{MAX_CHARS, Normalizer, split_words};
 use super::times::ClockWords;
-use crate::model::RedFlag;
+use crate::model::{Action, RedFlag};
 use crate::script::DialogError;
 
-/// The top-level tables of understand.toml.
-const TOP_LEVEL: [&str; 11] = [
+/// The top-level tables of understand.toml ("number_words" may be left out).
+const TOP_LEVEL: [&str; 13] = [
     "text",
     "numbers",
+    "number_words",
     "pain",
     "yes_no",
     "minutes",
@@ -32,6 +34,7 @@ const TOP_LEVEL: [&str; 11] = [
     "matching",
     "groups",
     "red_flags",
+    "actions",
 ];
 
 /// Reads the whole file; see [`Understanding::from_toml`].
@@ -49,10 +52,18 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     let norm = read_normalizer(&text_section)?;
     let fillers = phrases(&norm, &text_section.strings("fillers")?);
 
-    let number_words = read_numbers(&root.table("numbers")?)?;
+    let mut number_words = read_numbers(&root.table("numbers")?)?;
     let plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
         plain_phrases(&s.strings(key)?).map_err(|reason| s.err(key, reason))
     };
+    // Keys a language may leave out (German has no "half past", English no "halb acht").
+    let opt_plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
+        plain_phrases(&s.opt_strings(key)?).map_err(|reason| s.err(key, reason))
+    };
+
+    if root.table.contains_key("number_words") {
+        read_number_compounds(&root.table("number_words")?, &mut number_words)?;
+    }
 
     let s = root.table("pain")?;
     s.only(&["no_pain", "out_of", "range", "half"])?;
@@ -72,6 +83,9 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         "articles",
         "and",
         "range",
+        "three_quarters",
+        "quarter_hour_units",
+        "three_quarter_hour_units",
     ];
     s.only(&keys)?;
     let minutes = MinuteWords {
@@ -82,6 +96,9 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         articles: plain(&s, "articles")?,
         and: plain(&s, "and")?,
         range: plain(&s, "range")?,
+        three_quarters: opt_plain(&s, "three_quarters")?,
+        quarter_hour_units: opt_plain(&s, "quarter_hour_units")?,
+        three_quarter_hour_units: opt_plain(&s, "three_quarter_hour_units")?,
     };
 
     let s = root.table("clock")?;
@@ -94,6 +111,10 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         "half_past",
         "quarter_past",
         "quarter_to",
+        "half_to",
+        "three_quarters_to",
+        "past",
+        "to",
     ];
     s.only(&keys)?;
     let clock = ClockWords {
@@ -102,9 +123,13 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         noon: plain(&s, "noon")?,
         midnight: plain(&s, "midnight")?,
         hour_marks: plain(&s, "hour_marks")?,
-        half_past: plain(&s, "half_past")?,
+        half_past: opt_plain(&s, "half_past")?,
         quarter_past: plain(&s, "quarter_past")?,
         quarter_to: plain(&s, "quarter_to")?,
+        half_to: opt_plain(&s, "half_to")?,
+        three_quarters_to: opt_plain(&s, "three_quarters_to")?,
+        past: opt_plain(&s, "past")?,
+        to: opt_plain(&s, "to")?,
     };
 
     let s = root.table("yes_no")?;
@@ -139,6 +164,8 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     let off = OffWords {
         phrases: phrases(&norm, &s.strings("phrases")?),
     };
+
+    let actions = read_actions(&root.table("actions")?, &norm)?;
 
     let mut lexicon = Lexicon::default();
     let groups = read_groups(&root, &norm, &mut lexicon)?;
@@ -204,6 +231,10 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     for w in all_phrases.into_iter().flatten().flatten() {
         lexicon.add_known(w);
     }
+    let action_phrases = actions.phrases.iter().map(|(_, p)| p);
+    for w in action_phrases.chain(&actions.accept).flatten() {
+        lexicon.add_known(w);
+    }
     for w in number_words.values.keys() {
         lexicon.add_known(w);
     }
@@ -220,7 +251,26 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         today,
         lexicon,
         flags,
+        actions,
     })
+}
+
+/// Reads [actions]: the words of every `Action` (every one present, nothing unknown) and of
+/// accepting an offer.
+fn read_actions(s: &Section, norm: &Normalizer) -> Result<ActionWords, DialogError> {
+    let mut keys: Vec<&str> = Action::VARIANTS.to_vec();
+    keys.push("accept");
+    s.only(&keys)?;
+    let mut out = ActionWords::default();
+    for action in Action::iter() {
+        let raw = s.strings(action.key())?;
+        out.phrases
+            .extend(phrases(norm, &raw).into_iter().map(|p| (action, p)));
+        out.raw.insert(action, raw);
+    }
+    out.accept_raw = s.strings("accept")?;
+    out.accept = phrases(norm, &out.accept_raw);
+    Ok(out)
 }
 
 /// Normalised data phrases, dropping any that normalise to nothing.
@@ -296,6 +346,45 @@ fn read_numbers(s: &Section) -> Result<NumberWords, DialogError> {
         return Err(root_err(s, "must list number words"));
     }
     Ok(words)
+}
+
+/// Reads [number_words]: how the language builds number words that are not listed one by one
+/// ("fünfundvierzig", "zweieinhalb"). Every entry is a single word.
+fn read_number_compounds(s: &Section, words: &mut NumberWords) -> Result<(), DialogError> {
+    s.only(&[
+        "joiners",
+        "compound_units",
+        "half_suffixes",
+        "one_and_a_half",
+    ])?;
+    let single = |key: &str| -> Result<Vec<String>, DialogError> {
+        s.opt_strings(key)?
+            .iter()
+            .map(|w| match split_words(w, MAX_CHARS).words.as_slice() {
+                [one] if !one.chars().any(|c| c.is_ascii_digit()) => Ok(one.clone()),
+                _ => Err(s.err(key, format!("'{w}' must be a single word"))),
+            })
+            .collect()
+    };
+    words.joiners = single("joiners")?;
+    words.half_suffixes = single("half_suffixes")?;
+    words.one_and_a_half = single("one_and_a_half")?;
+    if s.table.contains_key("compound_units") {
+        let units = s.table("compound_units")?;
+        for (word, value) in units.table {
+            let split = split_words(word, MAX_CHARS).words;
+            let [w] = split.as_slice() else {
+                return Err(units.err(word, "must be a single word"));
+            };
+            match value {
+                toml::Value::Integer(v) if (1..=9).contains(v) => {
+                    words.compound_units.insert(w.clone(), v.unsigned_abs());
+                }
+                _ => return Err(units.err(word, "must be a whole number from 1 to 9")),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn root_err(s: &Section, reason: &str) -> DialogError {

@@ -14,9 +14,11 @@
 //! - `numbers`: numbers and number words, read by `pain` (scores) and `minutes` (durations);
 //! - `times`: clock times;
 //! - `replies`: yes/no, "off", "what can I do today?";
+//! - `actions`: the menu, offer and reminder buttons typed ("check in now", "later");
 //! - `fuzzy`: edit distance and picking options by name ([`match_choice`]);
 //! - `data` and `load`: strict reading of the TOML file.
 
+mod actions;
 mod data;
 mod fuzzy;
 mod load;
@@ -29,11 +31,12 @@ mod replies;
 mod text;
 mod times;
 
-pub use fuzzy::{Choice, match_choice, match_choices};
+pub use fuzzy::{Choice, is_label, match_choice, match_choices};
 pub use pain::PainError;
 
-use crate::model::{RedFlag, YesNo};
+use crate::model::{Action, RedFlag, YesNo};
 use crate::script::DialogError;
+use actions::ActionWords;
 use minutes::MinuteWords;
 use numbers::NumberWords;
 use pain::PainWords;
@@ -58,6 +61,7 @@ pub struct Understanding {
     today: TodayRules,
     lexicon: Lexicon,
     flags: RedFlagRules,
+    actions: ActionWords,
 }
 
 impl Understanding {
@@ -72,6 +76,13 @@ impl Understanding {
     pub fn red_flags(&self, text: &str) -> Vec<RedFlag> {
         let doc = self.lexicon.doc(self.norm.words(text, MAX_SCAN_CHARS));
         self.flags.scan(&self.lexicon, &doc)
+    }
+
+    /// How many words of the text are words of this language's data: which language a
+    /// message is written in, when it may not be the user's.
+    pub fn known_words(&self, text: &str) -> usize {
+        let words = self.norm.words(text, MAX_SCAN_CHARS);
+        words.words.iter().filter(|w| self.lexicon.knows(w)).count()
     }
 
     /// A pain score 0-10: "6", "six", "6/10", "6 out of 10", "it's a 6", "no pain" -> 0.
@@ -101,6 +112,29 @@ impl Understanding {
     /// "off", "none", "no", "stop", "never", "no reminder", "disable", as the whole reply.
     pub fn is_off(&self, text: &str) -> bool {
         self.off.read(&self.norm, &self.fillers, text)
+    }
+
+    /// The button the whole reply names among `offered` (action, label): its label (small
+    /// typos allowed) or one of its [actions] words; an accepting reply ("yes", "let's go")
+    /// names `accepts`. None when nothing or two actions fit.
+    pub fn action(
+        &self,
+        text: &str,
+        offered: &[(Action, &str)],
+        accepts: Option<Action>,
+    ) -> Option<Action> {
+        self.actions
+            .read(&self.norm, &self.fillers, text, offered, accepts)
+    }
+
+    /// The words [actions] lists for `action`, as written.
+    pub fn action_words(&self, action: Action) -> &[String] {
+        self.actions.raw.get(&action).map_or(&[], Vec::as_slice)
+    }
+
+    /// The words that accept an offer ("yes", "sure", "let's go"), as written.
+    pub fn accept_words(&self) -> &[String] {
+        &self.actions.accept_raw
     }
 
     /// The user asks for today's plan: "what can I do today?", "can I work out?", "plan".

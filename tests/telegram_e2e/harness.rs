@@ -12,7 +12,7 @@ use backcheck::clock::{Clock, ManualClock};
 use backcheck::config::Token;
 use backcheck::engine::{Engine, Input, Reply};
 use backcheck::model::Question;
-use backcheck::script::Script;
+use backcheck::script::{Script, Scripts};
 use backcheck::store::{SledStore, Store};
 use backcheck::telegram::{self, Limits, RetryPolicy, TelegramError, TelegramSettings};
 use tokio::sync::oneshot;
@@ -87,11 +87,9 @@ pub fn start(fake: &FakeBotApi, dir: &Path, clock: Arc<ManualClock>) -> Running 
 /// Opens the database in `dir` and starts the bot on it with `settings`.
 pub fn start_with(settings: TelegramSettings, dir: &Path, clock: Arc<ManualClock>) -> Running {
     let store = Arc::new(SledStore::open(dir).expect("open store"));
-    let engine = Arc::new(Engine::new(
-        store.clone() as Arc<dyn Store>,
-        script(),
-        "UTC",
-    ));
+    // Every language, as `backcheck run` has them.
+    let scripts = Scripts::embedded().expect("the built-in dialogs load");
+    let engine = Arc::new(Engine::new(store.clone() as Arc<dyn Store>, scripts, "UTC"));
     let (stop, stopped) = oneshot::channel::<()>();
     let shutdown = async move {
         let _ = stopped.await;

@@ -82,6 +82,11 @@ impl Lexicon {
         self.known.insert(word.to_string());
     }
 
+    /// Whether `word` (normalised) is a word of the data.
+    pub fn knows(&self, word: &str) -> bool {
+        self.known.contains(word)
+    }
+
     fn intern(&mut self, atom: Atom) -> usize {
         if let Some(&i) = self.index.get(&atom) {
             return i;
