@@ -512,6 +512,28 @@ fn language_comes_from_telegram_then_from_the_profile_and_switches_with_language
 }
 
 #[test]
+fn zones_weekdays_and_menus_speak_german() {
+    let mut c = Chat::new(Language::De);
+    c.say("/start");
+    c.press("walking");
+    c.press("done");
+    c.press("30");
+    c.press("yes");
+    c.press("no");
+    let zones = c.last[0].buttons().concat();
+    assert!(
+        zones.iter().any(|b| b.label == "Berlin (Europa)"),
+        "{zones:?}"
+    );
+    c.say("Berlin (Europa)");
+    c.press("off");
+    c.say("/summary sonntag");
+    c.expect("Sonntag");
+    c.say("/summary aus");
+    c.expect("Wochenübersichten sind aus");
+}
+
+#[test]
 fn later_declines_politely_and_changes_nothing() {
     let mut c = Chat::new(Language::De);
     c.onboard_pressed();

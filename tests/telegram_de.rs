@@ -53,7 +53,7 @@ async fn a_german_app_gets_german_onboarding_and_check_in_by_buttons_and_typing(
     t.press(&w, "30 Min.").await;
     t.press(&w, &label(&de, Question::Cleared, "yes")).await;
     t.press(&w, &label(&de, Question::Cancer, "no")).await;
-    t.press(&w, "Berlin (Europe)").await;
+    t.press(&w, "Berlin (Europa)").await;
     t.press(&w, "07:00").await;
     t.expect(&w, "the German offer", |m| {
         m.sent == de.text(backcheck::script::Text::ReadyForCheckin)

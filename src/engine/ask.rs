@@ -118,7 +118,7 @@ impl Turn<'_> {
                 };
                 zones
                     .chunks(2)
-                    .map(|row| row.iter().map(|z| button(&zones::label(z), z)).collect())
+                    .map(|row| row.iter().map(|z| button(&self.zone_label(z), z)).collect())
                     .collect()
             }
             Question::Reminder => {
@@ -154,6 +154,11 @@ impl Turn<'_> {
                 }
             }
         }
+    }
+
+    /// A zone's button label, its region in the user's language.
+    fn zone_label(&self, zone: &str) -> String {
+        zones::label_in(zone, &self.script.question(Question::TimeZone).regions)
     }
 
     /// The keys ticked so far on a multi-select question.
@@ -333,7 +338,7 @@ impl Turn<'_> {
                 } else {
                     candidates
                 };
-                let labels: Vec<String> = offered.iter().map(|z| zones::label(z)).collect();
+                let labels: Vec<String> = offered.iter().map(|z| self.zone_label(z)).collect();
                 let choices: Vec<Choice> = offered
                     .iter()
                     .zip(&labels)

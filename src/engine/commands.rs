@@ -316,11 +316,24 @@ impl Turn<'_> {
     /// /summary sunday (any weekday, or its first three letters) or /summary off.
     fn set_summary_day(&mut self, args: &str) {
         let wanted = args.trim().to_lowercase();
-        let day = if wanted.len() >= 3 {
-            SummaryDay::iter().find(|d| d.key().starts_with(&wanted))
+        // A weekday by its English key or its name in the user's language ("sonntag"), or
+        // "off" in their words.
+        let names = &self.script.plan.dates.weekdays;
+        let named = |i: usize| names.get(i).map(|n| n.to_lowercase());
+        let day = if wanted.chars().count() >= 3 {
+            SummaryDay::iter().enumerate().find(|(i, d)| {
+                d.key().starts_with(&wanted) || named(*i).is_some_and(|n| n.starts_with(&wanted))
+            })
         } else {
             None
-        };
+        }
+        .map(|(_, d)| d)
+        .or_else(|| {
+            self.script
+                .understand
+                .is_off(&wanted)
+                .then_some(SummaryDay::Off)
+        });
         let (Some(day), Some(profile)) = (day, self.profile.as_mut()) else {
             self.say(Text::SummaryUsage);
             return;

@@ -75,10 +75,14 @@ fn city(zone: &str) -> &str {
     zone.rsplit('/').next().unwrap_or(zone)
 }
 
-/// A zone as a button label: "New York (America)".
-pub fn label(zone: &str) -> String {
+/// A zone's button label with the region named in the user's language ("Berlin (Europa)"),
+/// from questions.toml's time_zone.regions; a region not listed keeps its English name.
+pub fn label_in(zone: &str, regions: &std::collections::BTreeMap<String, String>) -> String {
     match zone.split_once('/') {
-        Some((region, _)) => format!("{} ({region})", city(zone).replace('_', " ")),
+        Some((region, _)) => {
+            let region = regions.get(region).map_or(region, String::as_str);
+            format!("{} ({region})", city(zone).replace('_', " "))
+        }
         None => zone.to_string(),
     }
 }

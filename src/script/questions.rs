@@ -38,6 +38,9 @@ pub struct QuestionDef {
     /// Preset answers offered as buttons (time zones, reminder times).
     #[serde(default)]
     pub suggestions: Vec<String>,
+    /// The time zone regions ("Europe", "America") in this language, for zone buttons.
+    #[serde(default)]
+    pub regions: BTreeMap<String, String>,
     /// Extra typed words for choices that are not options here (activities), keyed by the
     /// enum variant they name.
     #[serde(default)]
@@ -66,6 +69,7 @@ pub static EMPTY: std::sync::LazyLock<QuestionDef> = std::sync::LazyLock::new(||
     button: None,
     choose: None,
     suggestions: Vec::new(),
+    regions: BTreeMap::new(),
     aliases: BTreeMap::new(),
     options: Vec::new(),
 });
