@@ -35,6 +35,8 @@ mod answers;
 #[path = "../tests/support/fake_bot_api.rs"]
 #[allow(dead_code)]
 mod fake_bot_api;
+#[path = "load/limits.rs"]
+mod limits;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -44,7 +46,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::Parser;
-use fake_bot_api::{FakeBotApi, Keyboard, RecordedRequest, TOKEN};
+use fake_bot_api::{FakeBotApi, FloodRules, Keyboard, RecordedRequest, TOKEN};
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::mpsc;
 
@@ -81,6 +83,21 @@ struct Args {
     /// Keep the data folder here instead of a temporary one (must not exist yet).
     #[arg(long)]
     keep: Option<PathBuf>,
+    /// `on`: the default configuration (`telegram.throttle = true`, Telegram's limits) and
+    /// the fake checks Telegram's flood rules; `off`: no limits anywhere.
+    #[arg(long, default_value = "on", value_parser = ["on", "off"])]
+    limits: String,
+    /// Each user answers this long after the message it answers arrived (0: at once). Users
+    /// start spread over one think time. Ignored with `--rate`.
+    #[arg(long, default_value_t = 5000)]
+    think_ms: u64,
+    /// Updates per user (at most 17: /start, onboarding and a check-in); fewer shortens a run.
+    #[arg(long, default_value_t = 17)]
+    updates: usize,
+    /// Stored users with a reminder due within the first minute of the run (a reminder burst
+    /// while the live users chat).
+    #[arg(long, default_value_t = 0)]
+    reminders: u64,
 }
 
 /// Every plan's first line (as tests/telegram_e2e/harness.rs lists them).
@@ -143,10 +160,17 @@ async fn run(args: Args) -> Result<()> {
         None => temp.path().join("data"),
     };
     let config = temp.path().join("config.toml");
+    let limits_on = args.limits == "on";
     std::fs::write(
         &config,
-        "[telegram]\nthrottle = false\n[log]\nlevel = \"warn\"\n",
+        format!("[telegram]\nthrottle = {limits_on}\n[log]\nlevel = \"warn\"\n"),
     )?;
+    let think = if args.rate > 0 {
+        Duration::ZERO
+    } else {
+        Duration::from_millis(args.think_ms)
+    };
+    let steps = args.updates.clamp(1, STEPS.len());
     let script = Arc::new(Script::embedded()?);
 
     println!(
@@ -168,7 +192,21 @@ async fn run(args: Args) -> Result<()> {
         );
     }
 
+    let mut burst = None;
+    if args.reminders > 0 {
+        let (dir, script, k) = (data.clone(), script.clone(), args.reminders);
+        burst =
+            Some(tokio::task::spawn_blocking(move || limits::prefill_due(&dir, script, k)).await??);
+        println!(
+            "stored {} users with a reminder due within the next minute",
+            args.reminders
+        );
+    }
+
     let fake = Arc::new(FakeBotApi::start().await);
+    if limits_on {
+        fake.check_flood_rules(FloodRules::telegram());
+    }
     let requests = fake.subscribe();
     let mut bot = spawn_bot(&args.bin, &config, &data, &fake)?;
     let pid = bot.id();
@@ -188,10 +226,16 @@ async fn run(args: Args) -> Result<()> {
             next: std::sync::Mutex::new(Instant::now()),
         })
     });
-    for &user in &users {
+    let start = Instant::now() + Duration::from_millis(200);
+    for (i, &user) in users.iter().enumerate() {
         let (tx, rx) = mpsc::unbounded_channel();
         inboxes.insert(user, tx);
-        sims.push(Sim::new(user, rx, fake.clone(), pacer.clone()));
+        let mut sim = Sim::new(user, rx, fake.clone(), pacer.clone());
+        sim.think = think;
+        sim.steps = steps;
+        // Users start spread over one think time, as people do, not all in one instant.
+        sim.start_at = start + think.mul_f64(i as f64 / users.len() as f64);
+        sims.push(sim);
     }
     tokio::spawn(route(requests, inboxes));
 
@@ -237,6 +281,9 @@ async fn run(args: Args) -> Result<()> {
     latencies.sort();
     let mut seen: Vec<Duration> = done.iter().flat_map(|s| s.seen.clone()).collect();
     seen.sort();
+    if let Some(burst) = &burst {
+        limits::wait_for_reminders(&fake, burst, deadline).await?;
+    }
     let hwm = vm_kb(pid, "VmHWM")?;
     let rss = vm_kb(pid, "VmRSS")?;
     let bot_cpu = cpu_seconds(&pid.to_string())? - bot_cpu_before;
@@ -296,6 +343,13 @@ async fn run(args: Args) -> Result<()> {
     println!(
         "bot memory: peak RSS (VmHWM) {hwm} kB, RSS at the end {rss} kB, at rest {rss_idle} kB"
     );
+    limits::report(&limits::Run {
+        fake: &fake,
+        sims: &done,
+        think,
+        limits_on,
+        burst: burst.as_ref(),
+    });
     let days_live = args.users;
     println!(
         "disk after SIGTERM: {} ({} allocated); {} per user-day over {} user-days{}",
@@ -486,6 +540,8 @@ struct Msg {
     sent: String,
     keyboard: Keyboard,
     edits: usize,
+    /// When it (or its latest edit) arrived.
+    at: Instant,
 }
 
 impl Msg {
@@ -533,6 +589,18 @@ struct Sim {
     pacer: Option<Arc<Pacer>>,
     pushes: usize,
     last_reply: Option<Instant>,
+    /// How long the user waits before answering a message (`--think-ms`).
+    think: Duration,
+    /// Updates this user sends (`--updates`).
+    steps: usize,
+    /// When the user sends /start.
+    start_at: Instant,
+    /// The last update pushed whose first new message (sendMessage) has not arrived yet.
+    waiting_send: Option<i64>,
+    /// Served (getUpdates) to the first new message, for updates answered by one.
+    send_latencies: Vec<Duration>,
+    /// "Check in now" pushed, and the plan's arrival.
+    checkin: (Option<Instant>, Option<Instant>),
 }
 
 impl Sim {
@@ -554,32 +622,63 @@ impl Sim {
             pacer,
             pushes: 0,
             last_reply: None,
+            think: Duration::ZERO,
+            steps: STEPS.len(),
+            start_at: Instant::now(),
+            waiting_send: None,
+            send_latencies: Vec::new(),
+            checkin: (None, None),
         }
     }
 
     /// Onboarding and a check-in by buttons, as tests/telegram_e2e/harness.rs plays them.
     async fn session(&mut self, deadline: tokio::time::Instant) -> Result<()> {
+        tokio::time::sleep_until(self.start_at.into()).await;
         self.pace().await;
         let (update, message) = self.fake.push_text_with_id(self.user, self.user, "/start");
         self.pushed(update);
         self.floor = message;
-        self.toggle(STEPS[1], deadline).await?;
-        self.toggle(STEPS[2], deadline).await?;
-        for label in &STEPS[3..] {
-            self.press(label, deadline).await?;
+        for (step, label) in STEPS.iter().enumerate().take(self.steps).skip(1) {
+            if step <= 2 {
+                self.toggle(label, deadline).await?;
+            } else {
+                self.press(label, deadline).await?;
+            }
+            if *label == "Check in now" {
+                self.checkin.0 = Some(Instant::now());
+            }
+        }
+        if self.steps < STEPS.len() {
+            // A shortened run: the answer to the last update is enough.
+            let floor = self.floor;
+            return self
+                .wait(deadline, "the last answer", |s| {
+                    (s.waiting.is_none() && s.floor == floor).then_some(())
+                })
+                .await;
         }
         self.wait(deadline, "a plan", |s| {
             s.chat
                 .range(s.floor + 1..)
-                .any(|(_, m)| HEADINGS.contains(&m.sent.lines().next().unwrap_or("")))
+                .any(|(_, m)| m.sent.lines().any(|l| HEADINGS.contains(&l)))
                 .then_some(())
         })
-        .await
+        .await?;
+        self.checkin.1 = self.last_reply;
+        Ok(())
     }
 
     fn pushed(&mut self, update: i64) {
         self.pushes += 1;
         self.waiting = Some((update, Instant::now()));
+        self.waiting_send = Some(update);
+    }
+
+    /// Waits `--think-ms` after the message to answer arrived.
+    async fn think(&self, arrived: Instant) {
+        if !self.think.is_zero() {
+            tokio::time::sleep_until((arrived + self.think).into()).await;
+        }
     }
 
     /// Waits for this user's turn under `--rate`.
@@ -602,11 +701,20 @@ impl Sim {
                 None => self.waiting = Some((update, pushed)),
             }
         }
+        if !e.edit
+            && let Some(update) = self.waiting_send
+            && let Some(served) = self.fake.served_at(update)
+        {
+            self.waiting_send = None;
+            self.send_latencies
+                .push(e.received_at.saturating_duration_since(served));
+        }
         self.last_reply = Some(e.received_at);
         if e.edit {
             if let Some(m) = self.chat.get_mut(&e.message_id) {
                 m.keyboard = e.keyboard;
                 m.edits += 1;
+                m.at = e.received_at;
             }
         } else {
             self.chat.insert(
@@ -615,6 +723,7 @@ impl Sim {
                     sent: e.text.unwrap_or_default(),
                     keyboard: e.keyboard,
                     edits: 0,
+                    at: e.received_at,
                 },
             );
         }
@@ -677,6 +786,7 @@ impl Sim {
 
     async fn press(&mut self, label: &str, deadline: tokio::time::Instant) -> Result<()> {
         let (id, msg) = self.find(label, deadline).await?;
+        self.think(msg.at).await;
         self.pace().await;
         self.push(id, &msg, label)?;
         self.floor = id;
@@ -686,6 +796,7 @@ impl Sim {
     /// Presses an option of a multi-select question and waits for its tick.
     async fn toggle(&mut self, label: &str, deadline: tokio::time::Instant) -> Result<()> {
         let (id, msg) = self.find(label, deadline).await?;
+        self.think(msg.at).await;
         self.pace().await;
         self.push(id, &msg, label)?;
         let ticked = format!("{TICK}{label}");
