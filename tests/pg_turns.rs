@@ -126,3 +126,33 @@ fn a_dead_replicas_turn_lock_is_released_with_its_connection() {
             .expect("the lock of a closed session is free");
     });
 }
+
+/// The trait is synchronous; the store bridges to its own runtime, so a call from inside an
+/// async task (here the only thread of a current-thread runtime) works instead of panicking
+/// in a nested `block_on`, and so does dropping the store there.
+#[tokio::test]
+async fn the_store_can_be_called_and_dropped_inside_an_async_task() {
+    let url = pg::database();
+    let store = PgStore::open(&url).unwrap();
+    let p = Profile {
+        activities: vec![Activity::Walking],
+        session_minutes: 20,
+        cleared: Cleared::Yes,
+        cancer_history: false,
+        time_zone: "UTC".to_owned(),
+        reminder: None,
+        blocked: false,
+        summary_day: Default::default(),
+    };
+    let change = Change {
+        profile: Some(&p),
+        durable: true,
+        ..Change::default()
+    };
+    store.write(5, change).unwrap();
+    assert_eq!(store.profile(5).unwrap(), Some(p));
+    let lock = store.lock_user(5).unwrap();
+    drop(lock);
+    drop(store);
+    tokio::task::yield_now().await;
+}

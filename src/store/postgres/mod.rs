@@ -49,8 +49,10 @@ use write::{Outcome, Prepared, Wait};
 /// Connections for reads and writes, per replica.
 const POOL_SIZE: usize = 16;
 /// Connections holding turn locks, per replica: one per turn in progress (the Telegram
-/// runtime runs at most 32 blocking tasks).
-const LOCK_POOL_SIZE: usize = 40;
+/// runtime runs at most 32 blocking tasks, so no more turns run at once). With the main
+/// pool, a replica opens at most 48 connections: `max_connections` must allow that times
+/// the replicas.
+const LOCK_POOL_SIZE: usize = 32;
 /// How long connecting may take, unless the URL says (`connect_timeout=`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a turn waits for another replica's turn of the same user before it fails.

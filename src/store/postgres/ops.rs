@@ -182,14 +182,13 @@ impl Store for PgStore {
                 None => slots.push(None),
             }
         }
-        let users: Vec<UserId> = prepared.iter().map(Prepared::user).collect();
         let outcomes = if prepared.is_empty() {
             Vec::new()
         } else {
             self.apply(prepared, Wait::SkipLocked)?
         };
         let mut applied = Vec::with_capacity(changes.len());
-        for slot in slots {
+        for (&(user, change), slot) in changes.iter().zip(slots) {
             let Some(i) = slot else {
                 applied.push(true);
                 continue;
@@ -198,15 +197,11 @@ impl Store for PgStore {
                 Outcome::Applied => true,
                 Outcome::Conflict => false,
                 // An unconditional change that lost its row: applied on its own, waiting.
-                Outcome::Raced => {
-                    let (user, change) = changes[i];
-                    debug_assert_eq!(user, users[i]);
-                    match self.write(user, change) {
-                        Ok(()) => true,
-                        Err(StoreError::Conflict) => false,
-                        Err(e) => return Err(e),
-                    }
-                }
+                Outcome::Raced => match self.write(user, change) {
+                    Ok(()) => true,
+                    Err(StoreError::Conflict) => false,
+                    Err(e) => return Err(e),
+                },
             });
         }
         Ok(applied)

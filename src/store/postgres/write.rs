@@ -56,10 +56,6 @@ impl Prepared {
         }))
     }
 
-    pub(super) fn user(&self) -> UserId {
-        self.user
-    }
-
     /// Whether the change must read (and lock) the stored reminder.
     fn touches_reminder(&self) -> bool {
         self.reminder.is_some() || self.expect.is_some() || self.day.is_some()
