@@ -53,6 +53,10 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     let plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
         plain_phrases(&s.strings(key)?).map_err(|reason| s.err(key, reason))
     };
+    // Keys a language may leave out (German has no "half past", English no "halb acht").
+    let opt_plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
+        plain_phrases(&s.opt_strings(key)?).map_err(|reason| s.err(key, reason))
+    };
 
     let s = root.table("pain")?;
     s.only(&["no_pain", "out_of", "range", "half"])?;
@@ -94,6 +98,10 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         "half_past",
         "quarter_past",
         "quarter_to",
+        "half_to",
+        "three_quarters_to",
+        "past",
+        "to",
     ];
     s.only(&keys)?;
     let clock = ClockWords {
@@ -102,9 +110,13 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         noon: plain(&s, "noon")?,
         midnight: plain(&s, "midnight")?,
         hour_marks: plain(&s, "hour_marks")?,
-        half_past: plain(&s, "half_past")?,
+        half_past: opt_plain(&s, "half_past")?,
         quarter_past: plain(&s, "quarter_past")?,
         quarter_to: plain(&s, "quarter_to")?,
+        half_to: opt_plain(&s, "half_to")?,
+        three_quarters_to: opt_plain(&s, "three_quarters_to")?,
+        past: opt_plain(&s, "past")?,
+        to: opt_plain(&s, "to")?,
     };
 
     let s = root.table("yes_no")?;

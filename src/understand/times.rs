@@ -1,4 +1,6 @@
-//! Clock times in typed answers: "07:30", "7.30", "7pm", "19h", "0730", "noon", "half past 7".
+//! Clock times in typed answers: "07:30", "7.30", "7pm", "19h", "0730", "noon", "half past 7";
+//! and, where the language's data says so, the German forms "halb acht" (7:30), "dreiviertel
+//! acht" (7:45) and "zehn nach sieben" (7:10).
 
 use jiff::civil::Time;
 
@@ -16,6 +18,14 @@ pub(crate) struct ClockWords {
     pub half_past: Vec<Vec<String>>,
     pub quarter_past: Vec<Vec<String>>,
     pub quarter_to: Vec<Vec<String>>,
+    /// Half an hour before the hour named: German "halb acht" is 7:30.
+    pub half_to: Vec<Vec<String>>,
+    /// A quarter of an hour before the hour named: "dreiviertel acht" is 7:45.
+    pub three_quarters_to: Vec<Vec<String>>,
+    /// Between minutes and an hour: "zehn nach sieben" (7:10), "fünf nach halb acht" (7:35).
+    pub past: Vec<Vec<String>>,
+    /// Between minutes and an hour: "fünf vor acht" (7:55), "fünf vor halb acht" (7:25).
+    pub to: Vec<Vec<String>>,
 }
 
 /// Half of the day a time was said in.
@@ -102,10 +112,15 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
     if let Some(len) = longest_at(toks, i, &words.midnight) {
         return Read::Time(at_hour(12, Some(Half::Am)), i + len);
     }
+    if let Some(read) = minutes_past_or_to(toks, i, words) {
+        return read;
+    }
     let offsets = [
         (&words.half_past, 30i64),
         (&words.quarter_past, 15),
         (&words.quarter_to, -15),
+        (&words.three_quarters_to, -15),
+        (&words.half_to, -30),
     ];
     for (phrases, offset) in offsets {
         if let Some(len) = longest_at(toks, i, phrases) {
@@ -116,7 +131,7 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
                 return Read::Invalid;
             }
             let (hour, minute) = if offset < 0 {
-                ((n.int + 23) % 24, 45)
+                ((n.int + 23) % 24, (60 + offset).unsigned_abs())
             } else {
                 (n.int, offset.unsigned_abs())
             };
@@ -172,6 +187,46 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
     }
     let (half, next) = half_after(toks, next, words);
     Read::Time(Said { hour, minute, half }, next)
+}
+
+/// "zehn nach sieben", "fünf vor acht", "fünf nach halb acht": minutes (1-29), a `past` or `to`
+/// word, and an hour, optionally after a `half_to` word. None when `i` does not start one.
+fn minutes_past_or_to(toks: &[Tok], i: usize, words: &ClockWords) -> Option<Read> {
+    let m = toks.get(i).and_then(Tok::num)?;
+    let (sign, len) = if let Some(len) = longest_at(toks, i + 1, &words.past) {
+        (1i64, len)
+    } else {
+        (-1, longest_at(toks, i + 1, &words.to)?)
+    };
+    let mut at = i + 1 + len;
+    // "halb" between: the base is half an hour before the hour named.
+    let half = longest_at(toks, at, &words.half_to);
+    if let Some(l) = half {
+        at += l;
+    }
+    let n = toks.get(at).and_then(Tok::num)?;
+    if m.neg || !m.is_whole() || !(1..=29).contains(&m.int) {
+        return Some(Read::Invalid);
+    }
+    if n.neg || !n.is_whole() || n.int > 24 {
+        return Some(Read::Invalid);
+    }
+    let base = i64::try_from(n.int).ok()? * 60 - if half.is_some() { 30 } else { 0 };
+    let total = (base + sign * i64::try_from(m.int).ok()?).rem_euclid(24 * 60);
+    let (mut hour, minute) = (total / 60, total % 60);
+    let (half_of_day, next) = half_after(toks, at + 1, words);
+    // "fünf vor eins" must not become 0:55 pm; keep 12 for the 12-hour reading.
+    if half_of_day.is_some() && hour == 0 {
+        hour = 12;
+    }
+    Some(Read::Time(
+        Said {
+            hour: hour.unsigned_abs(),
+            minute: minute.unsigned_abs(),
+            half: half_of_day,
+        },
+        next,
+    ))
 }
 
 fn at_hour(hour: u64, half: Option<Half>) -> Said {
@@ -238,6 +293,10 @@ mod tests {
             half_past: w(&["half past"]),
             quarter_past: w(&["quarter past"]),
             quarter_to: w(&["quarter to"]),
+            half_to: w(&["halb"]),
+            three_quarters_to: w(&["dreiviertel"]),
+            past: w(&["nach"]),
+            to: w(&["vor"]),
         }
     }
 
@@ -286,5 +345,21 @@ mod tests {
         assert_eq!(read("quarter to 0"), Some(jiff::civil::time(23, 45, 0, 0)));
         assert_eq!(read("half past"), None);
         assert_eq!(read("7.305"), None);
+    }
+
+    #[test]
+    fn german_offsets_count_back_from_the_hour_named() {
+        assert_eq!(read("halb 8"), Some(jiff::civil::time(7, 30, 0, 0)));
+        assert_eq!(read("halb 1"), Some(jiff::civil::time(0, 30, 0, 0)));
+        assert_eq!(read("halb 1 pm"), Some(jiff::civil::time(12, 30, 0, 0)));
+        assert_eq!(read("dreiviertel 8"), Some(jiff::civil::time(7, 45, 0, 0)));
+        assert_eq!(read("10 nach 7"), Some(jiff::civil::time(7, 10, 0, 0)));
+        assert_eq!(read("5 vor 8"), Some(jiff::civil::time(7, 55, 0, 0)));
+        assert_eq!(read("5 nach halb 8"), Some(jiff::civil::time(7, 35, 0, 0)));
+        assert_eq!(read("5 vor halb 8"), Some(jiff::civil::time(7, 25, 0, 0)));
+        assert_eq!(read("5 vor 0"), Some(jiff::civil::time(23, 55, 0, 0)));
+        assert_eq!(read("40 nach 7"), None);
+        // Not followed by an hour: an ordinary time ("8 nach dem Training").
+        assert_eq!(read("8 nach dem"), Some(jiff::civil::time(8, 0, 0, 0)));
     }
 }
