@@ -19,10 +19,11 @@ use super::times::ClockWords;
 use crate::model::RedFlag;
 use crate::script::DialogError;
 
-/// The top-level tables of understand.toml.
-const TOP_LEVEL: [&str; 11] = [
+/// The top-level tables of understand.toml ("number_words" may be left out).
+const TOP_LEVEL: [&str; 12] = [
     "text",
     "numbers",
+    "number_words",
     "pain",
     "yes_no",
     "minutes",
@@ -49,7 +50,7 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     let norm = read_normalizer(&text_section)?;
     let fillers = phrases(&norm, &text_section.strings("fillers")?);
 
-    let number_words = read_numbers(&root.table("numbers")?)?;
+    let mut number_words = read_numbers(&root.table("numbers")?)?;
     let plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
         plain_phrases(&s.strings(key)?).map_err(|reason| s.err(key, reason))
     };
@@ -57,6 +58,10 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     let opt_plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
         plain_phrases(&s.opt_strings(key)?).map_err(|reason| s.err(key, reason))
     };
+
+    if root.table.contains_key("number_words") {
+        read_number_compounds(&root.table("number_words")?, &mut number_words)?;
+    }
 
     let s = root.table("pain")?;
     s.only(&["no_pain", "out_of", "range", "half"])?;
@@ -76,6 +81,9 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         "articles",
         "and",
         "range",
+        "three_quarters",
+        "quarter_hour_units",
+        "three_quarter_hour_units",
     ];
     s.only(&keys)?;
     let minutes = MinuteWords {
@@ -86,6 +94,9 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         articles: plain(&s, "articles")?,
         and: plain(&s, "and")?,
         range: plain(&s, "range")?,
+        three_quarters: opt_plain(&s, "three_quarters")?,
+        quarter_hour_units: opt_plain(&s, "quarter_hour_units")?,
+        three_quarter_hour_units: opt_plain(&s, "three_quarter_hour_units")?,
     };
 
     let s = root.table("clock")?;
@@ -308,6 +319,45 @@ fn read_numbers(s: &Section) -> Result<NumberWords, DialogError> {
         return Err(root_err(s, "must list number words"));
     }
     Ok(words)
+}
+
+/// Reads [number_words]: how the language builds number words that are not listed one by one
+/// ("fünfundvierzig", "zweieinhalb"). Every entry is a single word.
+fn read_number_compounds(s: &Section, words: &mut NumberWords) -> Result<(), DialogError> {
+    s.only(&[
+        "joiners",
+        "compound_units",
+        "half_suffixes",
+        "one_and_a_half",
+    ])?;
+    let single = |key: &str| -> Result<Vec<String>, DialogError> {
+        s.opt_strings(key)?
+            .iter()
+            .map(|w| match split_words(w, MAX_CHARS).words.as_slice() {
+                [one] if !one.chars().any(|c| c.is_ascii_digit()) => Ok(one.clone()),
+                _ => Err(s.err(key, format!("'{w}' must be a single word"))),
+            })
+            .collect()
+    };
+    words.joiners = single("joiners")?;
+    words.half_suffixes = single("half_suffixes")?;
+    words.one_and_a_half = single("one_and_a_half")?;
+    if s.table.contains_key("compound_units") {
+        let units = s.table("compound_units")?;
+        for (word, value) in units.table {
+            let split = split_words(word, MAX_CHARS).words;
+            let [w] = split.as_slice() else {
+                return Err(units.err(word, "must be a single word"));
+            };
+            match value {
+                toml::Value::Integer(v) if (1..=9).contains(v) => {
+                    words.compound_units.insert(w.clone(), v.unsigned_abs());
+                }
+                _ => return Err(units.err(word, "must be a whole number from 1 to 9")),
+            }
+        }
+    }
+    Ok(())
 }
 
 fn root_err(s: &Section, reason: &str) -> DialogError {

@@ -1,4 +1,5 @@
-//! Session lengths from typed answers: "45", "an hour", "1.5 hours", "half an hour", "1h30".
+//! Session lengths from typed answers: "45", "an hour", "1.5 hours", "half an hour", "1h30";
+//! with the words of the data, also "eine Viertelstunde" and "dreiviertel Stunde".
 
 use super::numbers::{Tok, longest_at};
 
@@ -15,6 +16,37 @@ pub(crate) struct MinuteWords {
     pub and: Vec<Vec<String>>,
     /// "to", "or": the second end of a range is ignored ("45 to 60 minutes" reads 45).
     pub range: Vec<Vec<String>>,
+    /// Three quarters in one word ("dreiviertel Stunde"); may be empty.
+    pub three_quarters: Vec<Vec<String>>,
+    /// Units of a quarter of an hour ("Viertelstunde"); may be empty.
+    pub quarter_hour_units: Vec<Vec<String>>,
+    /// Units of three quarters of an hour ("Dreiviertelstunde"); may be empty.
+    pub three_quarter_hour_units: Vec<Vec<String>>,
+}
+
+impl MinuteWords {
+    /// The unit at `at` and its length in minutes, longest phrase first within each kind.
+    fn unit_at(&self, toks: &[Tok], at: usize) -> Option<(f64, usize)> {
+        [
+            (&self.hour_units, 60.0),
+            (&self.minute_units, 1.0),
+            (&self.three_quarter_hour_units, 45.0),
+            (&self.quarter_hour_units, 15.0),
+        ]
+        .into_iter()
+        .find_map(|(list, per)| longest_at(toks, at, list).map(|len| (per, len)))
+    }
+
+    /// A fraction word at `at` ("half", "quarter", "dreiviertel") and its value.
+    fn fraction_at(&self, toks: &[Tok], at: usize) -> Option<(f64, usize)> {
+        [
+            (&self.half, 0.5),
+            (&self.quarter, 0.25),
+            (&self.three_quarters, 0.75),
+        ]
+        .into_iter()
+        .find_map(|(list, f)| longest_at(toks, at, list).map(|len| (f, len)))
+    }
 }
 
 /// Shortest and longest session length accepted, in minutes.
@@ -68,12 +100,7 @@ pub(crate) fn minutes(toks: &[Tok], words: &MinuteWords) -> Option<u16> {
             Tok::Sym('-') if found => break,
             Tok::Sym(_) => {}
             Tok::Word(_) => {
-                let unit = if let Some(len) = longest_at(toks, i, &words.hour_units) {
-                    Some((60.0, len))
-                } else {
-                    longest_at(toks, i, &words.minute_units).map(|len| (1.0, len))
-                };
-                if let Some((per, len)) = unit {
+                if let Some((per, len)) = words.unit_at(toks, i) {
                     total += pending.take().unwrap_or(1.0) * per;
                     pending_article = false;
                     last_unit = Some(per);
@@ -81,12 +108,7 @@ pub(crate) fn minutes(toks: &[Tok], words: &MinuteWords) -> Option<u16> {
                     i += len;
                     continue;
                 }
-                let fraction = if let Some(len) = longest_at(toks, i, &words.half) {
-                    Some((0.5, len))
-                } else {
-                    longest_at(toks, i, &words.quarter).map(|len| (0.25, len))
-                };
-                if let Some((f, len)) = fraction {
+                if let Some((f, len)) = words.fraction_at(toks, i) {
                     match (was_and, pending, last_unit) {
                         (true, Some(q), _) if !pending_article => pending = Some(q + f),
                         (true, None, Some(u)) => {

@@ -1,5 +1,7 @@
 //! Numbers in typed answers: a small tokenizer that keeps digits, decimal parts and the signs
 //! that matter (":", "/", "-"), and reads number words from the data ("six", "forty-five").
+//! Languages that put the unit first and write compounds as one word ("fünfundvierzig",
+//! "zweieinhalb") say so in the data ([`NumberWords::joiners`] and friends).
 //! The pain, minutes and times readers work on its tokens.
 
 use std::collections::HashMap;
@@ -26,6 +28,14 @@ impl Num {
             frac: None,
             neg: false,
             digits: 0,
+        }
+    }
+
+    /// A number word with a half ("zweieinhalb": 2.5).
+    fn word_and_a_half(value: u64) -> Num {
+        Num {
+            frac: Some("5".to_string()),
+            ..Num::word(value)
         }
     }
 
@@ -70,6 +80,61 @@ impl Tok {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct NumberWords {
     pub values: HashMap<String, u64>,
+    /// Words joining a unit to the tens that follow it: "und" in "fünfundvierzig" and
+    /// "fünf und vierzig" (45). Empty for English, which says the tens first ("forty five").
+    pub joiners: Vec<String>,
+    /// Unit forms used only inside such compounds ("ein" in "einundzwanzig").
+    pub compound_units: HashMap<String, u64>,
+    /// Endings that add a half to the number word before them ("einhalb": "zweieinhalb" 2.5).
+    pub half_suffixes: Vec<String>,
+    /// Words for one and a half ("anderthalb").
+    pub one_and_a_half: Vec<String>,
+}
+
+impl NumberWords {
+    /// A unit 1-9, as a number word or a compound-only form.
+    fn unit(&self, w: &str) -> Option<u64> {
+        self.values
+            .get(w)
+            .or_else(|| self.compound_units.get(w))
+            .copied()
+            .filter(|u| (1..=9).contains(u))
+    }
+
+    /// A multiple of ten from 20 to 90.
+    fn tens(&self, w: &str) -> Option<u64> {
+        self.values
+            .get(w)
+            .copied()
+            .filter(|t| (20..=90).contains(t) && t % 10 == 0)
+    }
+
+    /// A word that is a number only as a compound: "fünfundvierzig" (45), "zweieinhalb" (2.5),
+    /// "anderthalb" (1.5).
+    fn compound(&self, w: &str) -> Option<Num> {
+        if self.one_and_a_half.iter().any(|h| h == w) {
+            return Some(Num::word_and_a_half(1));
+        }
+        for suffix in &self.half_suffixes {
+            if let Some(head) = w.strip_suffix(suffix.as_str())
+                && let Some(v) = self
+                    .values
+                    .get(head)
+                    .or_else(|| self.compound_units.get(head))
+            {
+                return Some(Num::word_and_a_half(*v));
+            }
+        }
+        for joiner in self.joiners.iter().filter(|j| !j.is_empty()) {
+            for (at, _) in w.match_indices(joiner.as_str()) {
+                let (head, tail) = (&w[..at], &w[at + joiner.len()..]);
+                if let (Some(u), Some(t)) = (self.unit(head), self.tens(tail)) {
+                    return Some(Num::word(t + u));
+                }
+            }
+        }
+        None
+    }
 }
 
 /// True when the tokens from `at` are the words of `phrase`.
@@ -178,14 +243,30 @@ fn number_words(raw: Vec<Tok>, words: &NumberWords) -> Vec<Tok> {
         Some(Tok::Word(w)) => words.values.get(w).copied(),
         _ => None,
     };
+    let word = |t: Option<&Tok>| match t {
+        Some(Tok::Word(w)) => Some(w.clone()),
+        _ => None,
+    };
     let mut out = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
         let Some(v) = value(raw.get(i)) else {
-            out.push(raw[i].clone());
+            match word(raw.get(i)).and_then(|w| words.compound(&w)) {
+                Some(n) => out.push(Tok::Num(n)),
+                None => out.push(raw[i].clone()),
+            }
             i += 1;
             continue;
         };
+        // Unit first: "fünf und vierzig".
+        if (1..=9).contains(&v)
+            && word(raw.get(i + 1)).is_some_and(|j| words.joiners.contains(&j))
+            && let Some(t) = word(raw.get(i + 2)).and_then(|w| words.tens(&w))
+        {
+            out.push(Tok::Num(Num::word(t + v)));
+            i += 3;
+            continue;
+        }
         let is_tens = (20..=90).contains(&v) && v % 10 == 0;
         let unit = |t: Option<&Tok>| value(t).filter(|u| (1..=9).contains(u));
         if is_tens && let Some(u) = unit(raw.get(i + 1)) {
@@ -227,6 +308,36 @@ mod tests {
         assert_eq!(t[5], Tok::Sym('-'));
         assert!(matches!(&t[7], Tok::Num(n) if n.int == 45 && n.digits == 0));
         assert!(matches!(&t[8], Tok::Num(n) if n.int == 10));
+    }
+
+    #[test]
+    fn units_first_compounds_from_the_data() {
+        let mut w = words();
+        for (k, v) in [("funf", 5), ("zwei", 2), ("zwanzig", 20), ("vierzig", 40)] {
+            w.values.insert(k.to_string(), v);
+        }
+        w.joiners = vec!["und".to_string()];
+        w.compound_units.insert("ein".to_string(), 1);
+        w.half_suffixes = vec!["einhalb".to_string()];
+        w.one_and_a_half = vec!["anderthalb".to_string()];
+        let t = tokens(
+            "funfundvierzig einundzwanzig funf und vierzig zweieinhalb eineinhalb anderthalb und",
+            &w,
+        );
+        let ints: Vec<Option<f64>> = t.iter().map(|t| t.num().map(Num::value)).collect();
+        assert_eq!(
+            ints,
+            [45.0, 21.0, 45.0, 2.5, 1.5, 1.5]
+                .into_iter()
+                .map(Some)
+                .chain([None])
+                .collect::<Vec<_>>()
+        );
+        // A unit and a joiner without tens after them stay as they are.
+        let t = tokens("funf und zwei", &w);
+        assert_eq!(t.len(), 3);
+        // English data has no joiners: "five and forty" is not 45.
+        assert_eq!(tokens("five and forty", &words()).len(), 3);
     }
 
     #[test]

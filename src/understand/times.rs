@@ -161,7 +161,13 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
                 (n.int, m)
             } else if let Some(len) = longest_at(toks, i + 1, &words.hour_marks) {
                 next = i + 1 + len;
-                match minutes_after(toks, next - 1, None) {
+                // "19h30", "19 Uhr 30", "sieben Uhr dreißig".
+                let word_minutes = toks
+                    .get(next)
+                    .and_then(Tok::num)
+                    .filter(|m| m.digits == 0 && is_minute_word(m))
+                    .map(|m| m.int);
+                match minutes_after(toks, next - 1, None).or(word_minutes) {
                     Some(m) => {
                         next += 1;
                         (n.int, m)
