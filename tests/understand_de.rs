@@ -253,14 +253,20 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("um 3 uhr nachts aufgewacht vor schmerzen", NightPain),
     ("der schmerz hört nie auf", NightPain),
     ("kann nachts nich schlafen vor schmerzen", NightPain),
-    ("ich kann nachts schlecht schlafen weil der rücken weh tut", NightPain),
+    (
+        "ich kann nachts schlecht schlafen weil der rücken weh tut",
+        NightPain,
+    ),
     ("die schmerzen lassen nachts nicht nach", NightPain),
     // Mehr Alltagssprache.
     ("ich habe kein gefühl in den beinen", BothLegs),
     ("kann kaum noch laufen, beine wie gelähmt", BothLegs),
     ("beine knicken weg", LegWeakening),
     ("ich kann mein pipi nicht mehr halten", BladderBowel),
-    ("ich muss ständig aufs klo aber es kommt nichts", BladderBowel),
+    (
+        "ich muss ständig aufs klo aber es kommt nichts",
+        BladderBowel,
+    ),
     ("ich spüre beim abwischen nichts", SaddleNumbness),
     ("mein po ist taub", SaddleNumbness),
     ("ich bin von meinem fahrrad gestürzt", SeriousAccident),
@@ -268,6 +274,22 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("schmerz strahlt in die brust", ChestPain),
     ("mir ist heiss und ich zittere", Fever),
     ("ich habe 5 kilo abgenommen ohne diät", WeightLoss),
+    // Tippfehler und umgestellte Wörter.
+    ("blase kontroliere ich nicht mehr", BladderBowel),
+    ("kann nich pinkln", BladderBowel),
+    ("beide beine taup", BothLegs),
+    ("meine beinne sind taub", BothLegs),
+    ("brustschmertzen", ChestPain),
+    ("schmerzen in der bust", ChestPain),
+    ("rücken ist geschwolen", Swelling),
+    ("gewichtsverlusst", WeightLoss),
+    ("ich hab fiebr", Fever),
+    ("schüttelfrrost", Fever),
+    ("inkontinents", BladderBowel),
+    ("leiter runtergefallen", SeriousAccident),
+    ("unfal mit dem auto", SeriousAccident),
+    ("kein gefuel im schritt", SaddleNumbness),
+    ("ich kann den stuhl nicht halten", BladderBowel),
     // Mehrere in einer Nachricht, Verneinung anderswo, Großschreibung.
     (
         "kein fieber, aber ich kann meine blase nicht kontrollieren",
@@ -493,8 +515,8 @@ fn pain_scores() {
         ("so eine sechs heute", 6),
         ("null", 0),
         ("keine schmerzen", 0),
-        ("keine", 0),
-        ("gar nicht", 0),
+        ("tut gar nicht weh", 0),
+        ("schmerzfrei", 0),
         ("zehn", 10),
         ("eins", 1),
         ("zwei", 2),
@@ -522,6 +544,11 @@ fn pain_scores() {
         ("sieben einhalb", PainError::NotWhole),
         ("banane", PainError::NotANumber),
         ("gestern 3, heute 8", PainError::NotANumber),
+        // Never a 0 by accident: these only re-ask.
+        ("gar nicht auszuhalten", PainError::NotANumber),
+        ("keine ahnung", PainError::NotANumber),
+        ("weiß nicht", PainError::NotANumber),
+        ("nichts hilft", PainError::NotANumber),
     ];
     for (text, want) in bad {
         assert_eq!(u().pain(text), Err(*want), "{text:?}");
