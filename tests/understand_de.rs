@@ -902,3 +902,32 @@ fn plan_headings_are_the_fixed_german_ones() {
         assert_eq!(p.heading(level), heading, "{level:?}");
     }
 }
+
+#[test]
+fn typed_labels_and_aliases_raise_no_flag_except_the_red_flags_own() {
+    let mut wrong = Vec::new();
+    for q in <Question as strum::IntoEnumIterator>::iter() {
+        let def = script().question(q);
+        let names = def
+            .options
+            .iter()
+            .flat_map(|o| std::iter::once(&o.label).chain(&o.aliases))
+            .chain(def.aliases.values().flatten());
+        for name in names {
+            let flags = u().red_flags(name);
+            let own = def
+                .options
+                .iter()
+                .find(|o| &o.label == name)
+                .and_then(|o| o.key.parse::<RedFlag>().ok());
+            let ok = match (q, own) {
+                (Question::RedFlags, Some(flag)) => flags.contains(&flag),
+                _ => flags.is_empty(),
+            };
+            if !ok {
+                wrong.push(format!("{q:?}: {name:?} raised {flags:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
