@@ -290,6 +290,17 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("unfal mit dem auto", SeriousAccident),
     ("kein gefuel im schritt", SaddleNumbness),
     ("ich kann den stuhl nicht halten", BladderBowel),
+    ("beim wasserlassen spüre ich nichts", BladderBowel),
+    ("mir läuft der urin einfach weg", BladderBowel),
+    ("beide beine schlafen ein", BothLegs),
+    ("ich nehme ständig ab", WeightLoss),
+    ("die beine tragen mich nicht mehr", BothLegs),
+    ("mein rechter fuß hängt beim gehen", LegWeakening),
+    ("bin 3 meter tief gefallen", SeriousAccident),
+    ("mein brustkorb tut weh", ChestPain),
+    ("ich hab nachts schweißausbrüche", Fever),
+    ("am rücken ist ein dicker knubbel", Swelling),
+    ("auch nachts im liegen tut es weh", NightPain),
     // Mehrere in einer Nachricht, Verneinung anderswo, Großschreibung.
     (
         "kein fieber, aber ich kann meine blase nicht kontrollieren",
@@ -419,6 +430,9 @@ const HARMLESS: &[&str] = &[
     "Fieber habe ich keins",
     "kein Kribbeln in den Beinen und kein Fieber",
     "nichts mit der Blase",
+    "ich nehme ab und zu schmerzmittel",
+    "mir ist was ins kreuz gefahren",
+    "beim skifahren hat mein rücken gezogen",
     "🙂🙂🙂",
     "",
 ];
@@ -930,4 +944,30 @@ fn typed_labels_and_aliases_raise_no_flag_except_the_red_flags_own() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_flag_at_the_end_of_a_long_message_is_found_and_odd_input_never_panics() {
+    let long = format!(
+        "{}und jetzt kann ich meine Blase nicht kontrollieren",
+        "mein Rücken tut heute sehr weh ".repeat(200)
+    );
+    assert!(long.chars().count() > 5_000);
+    assert_eq!(u().red_flags(&long), vec![BladderBowel]);
+    for text in [
+        "ü".repeat(20_000),
+        "fünfundvierzig".repeat(2_000),
+        "halb ".repeat(3_000),
+        "kein ".repeat(5_000),
+        "und ".repeat(5_000),
+        "einundeinhalb ".repeat(1_000),
+    ] {
+        let _ = u().red_flags(&text);
+        let _ = u().pain(&text);
+        let _ = u().minutes(&text);
+        let _ = u().clock_time(&text);
+        let _ = u().yes_no(&text);
+        let _ = u().asks_for_today(&text);
+    }
+    assert_eq!(u().minutes(&"und ".repeat(5_000)), None);
 }
