@@ -771,6 +771,10 @@ fn asks_for_today() {
         "ist es ok heute zu trainieren?",
         "welche übungen kann ich machen",
         "was empfiehlst du",
+        "was steht heute an",
+        "was würdest du heute empfehlen",
+        "was geht heute?",
+        "darf ich heute ins fitnessstudio",
     ] {
         assert!(u().asks_for_today(text), "{text:?}");
     }
@@ -782,6 +786,8 @@ fn asks_for_today() {
         "ich war laufen",
         "heute war anstrengend",
         "ich plane zu ruhen",
+        "ich kann heute nicht trainieren weil ich arbeite",
+        "ich war heute laufen",
         "🙂",
         "was?",
         "07:30",
