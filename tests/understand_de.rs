@@ -316,6 +316,12 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("kein fieber, kein husten, nur brustschmerzen", ChestPain),
     ("keine kontrolle über die blase, schüttelfrost", Fever),
     ("ICH KANN MEINE BLASE NICHT KONTROLLIEREN!!!", BladderBowel),
+    ("kann nicht sagen ob meine beine taub sind", BothLegs),
+    (
+        "hab nicht gemerkt, dass ich in die hose gemacht habe",
+        BladderBowel,
+    ),
+    ("ich weiß nicht ob ich fieber habe", Fever),
     ("Fieber? nein, doch, ich habe fieber", Fever),
 ];
 
