@@ -253,6 +253,54 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("um 3 uhr nachts aufgewacht vor schmerzen", NightPain),
     ("der schmerz hört nie auf", NightPain),
     ("kann nachts nich schlafen vor schmerzen", NightPain),
+    (
+        "ich kann nachts schlecht schlafen weil der rücken weh tut",
+        NightPain,
+    ),
+    ("die schmerzen lassen nachts nicht nach", NightPain),
+    // Mehr Alltagssprache.
+    ("ich habe kein gefühl in den beinen", BothLegs),
+    ("kann kaum noch laufen, beine wie gelähmt", BothLegs),
+    ("beine knicken weg", LegWeakening),
+    ("ich kann mein pipi nicht mehr halten", BladderBowel),
+    (
+        "ich muss ständig aufs klo aber es kommt nichts",
+        BladderBowel,
+    ),
+    ("ich spüre beim abwischen nichts", SaddleNumbness),
+    ("mein po ist taub", SaddleNumbness),
+    ("ich bin von meinem fahrrad gestürzt", SeriousAccident),
+    ("hatte nen crash mit dem rad", SeriousAccident),
+    ("schmerz strahlt in die brust", ChestPain),
+    ("mir ist heiss und ich zittere", Fever),
+    ("ich habe 5 kilo abgenommen ohne diät", WeightLoss),
+    // Tippfehler und umgestellte Wörter.
+    ("blase kontroliere ich nicht mehr", BladderBowel),
+    ("kann nich pinkln", BladderBowel),
+    ("beide beine taup", BothLegs),
+    ("meine beinne sind taub", BothLegs),
+    ("brustschmertzen", ChestPain),
+    ("schmerzen in der bust", ChestPain),
+    ("rücken ist geschwolen", Swelling),
+    ("gewichtsverlusst", WeightLoss),
+    ("ich hab fiebr", Fever),
+    ("schüttelfrrost", Fever),
+    ("inkontinents", BladderBowel),
+    ("leiter runtergefallen", SeriousAccident),
+    ("unfal mit dem auto", SeriousAccident),
+    ("kein gefuel im schritt", SaddleNumbness),
+    ("ich kann den stuhl nicht halten", BladderBowel),
+    ("beim wasserlassen spüre ich nichts", BladderBowel),
+    ("mir läuft der urin einfach weg", BladderBowel),
+    ("beide beine schlafen ein", BothLegs),
+    ("ich nehme ständig ab", WeightLoss),
+    ("die beine tragen mich nicht mehr", BothLegs),
+    ("mein rechter fuß hängt beim gehen", LegWeakening),
+    ("bin 3 meter tief gefallen", SeriousAccident),
+    ("mein brustkorb tut weh", ChestPain),
+    ("ich hab nachts schweißausbrüche", Fever),
+    ("am rücken ist ein dicker knubbel", Swelling),
+    ("auch nachts im liegen tut es weh", NightPain),
     // Mehrere in einer Nachricht, Verneinung anderswo, Großschreibung.
     (
         "kein fieber, aber ich kann meine blase nicht kontrollieren",
@@ -268,6 +316,12 @@ const MUST_TRIGGER: &[(&str, RedFlag)] = &[
     ("kein fieber, kein husten, nur brustschmerzen", ChestPain),
     ("keine kontrolle über die blase, schüttelfrost", Fever),
     ("ICH KANN MEINE BLASE NICHT KONTROLLIEREN!!!", BladderBowel),
+    ("kann nicht sagen ob meine beine taub sind", BothLegs),
+    (
+        "hab nicht gemerkt, dass ich in die hose gemacht habe",
+        BladderBowel,
+    ),
+    ("ich weiß nicht ob ich fieber habe", Fever),
     ("Fieber? nein, doch, ich habe fieber", Fever),
 ];
 
@@ -366,6 +420,25 @@ const HARMLESS: &[&str] = &[
     "es zieht nach unten ins bein",
     "leider keine zeit heute",
     "bei jedem schritt zieht es im rücken",
+    "ich habe durch die diät 5 kilo abgenommen",
+    "kein problem mit den beinen",
+    "ich kann meine blase halten",
+    "beide beine ok",
+    "kein schüttelfrost und kein fieber",
+    "ich habe schmerzen im brustwirbelbereich",
+    "der schmerz strahlt ins rechte bein aus",
+    "ich hatte keinen sturz",
+    "kann nicht auf dem rücken liegen",
+    "ich bin gestern beim training fast hingefallen",
+    "mein linkes bein kribbelt",
+    "Nein, keine Taubheit.",
+    "Weder Taubheit noch Kribbeln",
+    "Fieber habe ich keins",
+    "kein Kribbeln in den Beinen und kein Fieber",
+    "nichts mit der Blase",
+    "ich nehme ab und zu schmerzmittel",
+    "mir ist was ins kreuz gefahren",
+    "beim skifahren hat mein rücken gezogen",
     "🙂🙂🙂",
     "",
 ];
@@ -462,8 +535,8 @@ fn pain_scores() {
         ("so eine sechs heute", 6),
         ("null", 0),
         ("keine schmerzen", 0),
-        ("keine", 0),
-        ("gar nicht", 0),
+        ("tut gar nicht weh", 0),
+        ("schmerzfrei", 0),
         ("zehn", 10),
         ("eins", 1),
         ("zwei", 2),
@@ -491,6 +564,11 @@ fn pain_scores() {
         ("sieben einhalb", PainError::NotWhole),
         ("banane", PainError::NotANumber),
         ("gestern 3, heute 8", PainError::NotANumber),
+        // Never a 0 by accident: these only re-ask.
+        ("gar nicht auszuhalten", PainError::NotANumber),
+        ("keine ahnung", PainError::NotANumber),
+        ("weiß nicht", PainError::NotANumber),
+        ("nichts hilft", PainError::NotANumber),
     ];
     for (text, want) in bad {
         assert_eq!(u().pain(text), Err(*want), "{text:?}");
@@ -699,6 +777,10 @@ fn asks_for_today() {
         "ist es ok heute zu trainieren?",
         "welche übungen kann ich machen",
         "was empfiehlst du",
+        "was steht heute an",
+        "was würdest du heute empfehlen",
+        "was geht heute?",
+        "darf ich heute ins fitnessstudio",
     ] {
         assert!(u().asks_for_today(text), "{text:?}");
     }
@@ -710,6 +792,8 @@ fn asks_for_today() {
         "ich war laufen",
         "heute war anstrengend",
         "ich plane zu ruhen",
+        "ich kann heute nicht trainieren weil ich arbeite",
+        "ich war heute laufen",
         "🙂",
         "was?",
         "07:30",
@@ -843,4 +927,59 @@ fn plan_headings_are_the_fixed_german_ones() {
     for (level, heading) in want {
         assert_eq!(p.heading(level), heading, "{level:?}");
     }
+}
+
+#[test]
+fn typed_labels_and_aliases_raise_no_flag_except_the_red_flags_own() {
+    let mut wrong = Vec::new();
+    for q in <Question as strum::IntoEnumIterator>::iter() {
+        let def = script().question(q);
+        let names = def
+            .options
+            .iter()
+            .flat_map(|o| std::iter::once(&o.label).chain(&o.aliases))
+            .chain(def.aliases.values().flatten());
+        for name in names {
+            let flags = u().red_flags(name);
+            let own = def
+                .options
+                .iter()
+                .find(|o| &o.label == name)
+                .and_then(|o| o.key.parse::<RedFlag>().ok());
+            let ok = match (q, own) {
+                (Question::RedFlags, Some(flag)) => flags.contains(&flag),
+                _ => flags.is_empty(),
+            };
+            if !ok {
+                wrong.push(format!("{q:?}: {name:?} raised {flags:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_flag_at_the_end_of_a_long_message_is_found_and_odd_input_never_panics() {
+    let long = format!(
+        "{}und jetzt kann ich meine Blase nicht kontrollieren",
+        "mein Rücken tut heute sehr weh ".repeat(200)
+    );
+    assert!(long.chars().count() > 5_000);
+    assert_eq!(u().red_flags(&long), vec![BladderBowel]);
+    for text in [
+        "ü".repeat(20_000),
+        "fünfundvierzig".repeat(2_000),
+        "halb ".repeat(3_000),
+        "kein ".repeat(5_000),
+        "und ".repeat(5_000),
+        "einundeinhalb ".repeat(1_000),
+    ] {
+        let _ = u().red_flags(&text);
+        let _ = u().pain(&text);
+        let _ = u().minutes(&text);
+        let _ = u().clock_time(&text);
+        let _ = u().yes_no(&text);
+        let _ = u().asks_for_today(&text);
+    }
+    assert_eq!(u().minutes(&"und ".repeat(5_000)), None);
 }

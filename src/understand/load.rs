@@ -62,7 +62,7 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     };
 
     if root.table.contains_key("number_words") {
-        read_number_compounds(&root.table("number_words")?, &mut number_words)?;
+        number_words.read_compounds(&root.table("number_words")?)?;
     }
 
     let s = root.table("pain")?;
@@ -346,45 +346,6 @@ fn read_numbers(s: &Section) -> Result<NumberWords, DialogError> {
         return Err(root_err(s, "must list number words"));
     }
     Ok(words)
-}
-
-/// Reads [number_words]: how the language builds number words that are not listed one by one
-/// ("fünfundvierzig", "zweieinhalb"). Every entry is a single word.
-fn read_number_compounds(s: &Section, words: &mut NumberWords) -> Result<(), DialogError> {
-    s.only(&[
-        "joiners",
-        "compound_units",
-        "half_suffixes",
-        "one_and_a_half",
-    ])?;
-    let single = |key: &str| -> Result<Vec<String>, DialogError> {
-        s.opt_strings(key)?
-            .iter()
-            .map(|w| match split_words(w, MAX_CHARS).words.as_slice() {
-                [one] if !one.chars().any(|c| c.is_ascii_digit()) => Ok(one.clone()),
-                _ => Err(s.err(key, format!("'{w}' must be a single word"))),
-            })
-            .collect()
-    };
-    words.joiners = single("joiners")?;
-    words.half_suffixes = single("half_suffixes")?;
-    words.one_and_a_half = single("one_and_a_half")?;
-    if s.table.contains_key("compound_units") {
-        let units = s.table("compound_units")?;
-        for (word, value) in units.table {
-            let split = split_words(word, MAX_CHARS).words;
-            let [w] = split.as_slice() else {
-                return Err(units.err(word, "must be a single word"));
-            };
-            match value {
-                toml::Value::Integer(v) if (1..=9).contains(v) => {
-                    words.compound_units.insert(w.clone(), v.unsigned_abs());
-                }
-                _ => return Err(units.err(word, "must be a whole number from 1 to 9")),
-            }
-        }
-    }
-    Ok(())
 }
 
 fn root_err(s: &Section, reason: &str) -> DialogError {

@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::text::{MAX_CHARS, is_apostrophe, push_folded};
+use super::data::Section;
+use super::text::{MAX_CHARS, is_apostrophe, push_folded, split_words};
+use crate::script::DialogError;
 
 /// A number as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +94,45 @@ pub(crate) struct NumberWords {
 }
 
 impl NumberWords {
+    /// Reads [number_words]: how the language builds number words that are not listed one by one
+    /// ("fünfundvierzig", "zweieinhalb"). Every entry is a single word.
+    pub(crate) fn read_compounds(&mut self, s: &Section) -> Result<(), DialogError> {
+        s.only(&[
+            "joiners",
+            "compound_units",
+            "half_suffixes",
+            "one_and_a_half",
+        ])?;
+        let single = |key: &str| -> Result<Vec<String>, DialogError> {
+            s.opt_strings(key)?
+                .iter()
+                .map(|w| match split_words(w, MAX_CHARS).words.as_slice() {
+                    [one] if !one.chars().any(|c| c.is_ascii_digit()) => Ok(one.clone()),
+                    _ => Err(s.err(key, format!("'{w}' must be a single word"))),
+                })
+                .collect()
+        };
+        self.joiners = single("joiners")?;
+        self.half_suffixes = single("half_suffixes")?;
+        self.one_and_a_half = single("one_and_a_half")?;
+        if s.table.contains_key("compound_units") {
+            let units = s.table("compound_units")?;
+            for (word, value) in units.table {
+                let split = split_words(word, MAX_CHARS).words;
+                let [w] = split.as_slice() else {
+                    return Err(units.err(word, "must be a single word"));
+                };
+                match value {
+                    toml::Value::Integer(v) if (1..=9).contains(v) => {
+                        self.compound_units.insert(w.clone(), v.unsigned_abs());
+                    }
+                    _ => return Err(units.err(word, "must be a whole number from 1 to 9")),
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A unit 1-9, as a number word or a compound-only form.
     fn unit(&self, w: &str) -> Option<u64> {
         self.values
