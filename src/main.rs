@@ -1,6 +1,6 @@
 //! The command line: `backcheck run` (Telegram), `backcheck chat` (console), `backcheck check`
-//! (config and dialogs). With no subcommand, Telegram when a token is configured, otherwise the
-//! console chat.
+//! (config and dialogs), `backcheck webhook set|delete|info`. With no subcommand, Telegram
+//! when a token is configured, otherwise the console chat.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -10,13 +10,13 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use backcheck::clock::SystemClock;
-use backcheck::config::Config;
+use backcheck::config::{Config, Mode};
 use backcheck::console::{CONSOLE_USER, Console};
 use backcheck::engine::Engine;
 use backcheck::script::Script;
 use backcheck::store::{SledStore, Store};
 use backcheck::telegram::redact::{RedactingStderr, Redactor};
-use backcheck::telegram::{self, TelegramSettings};
+use backcheck::telegram::{self, Registration, TelegramSettings, WebhookSettings};
 
 #[derive(Parser)]
 #[command(
@@ -35,11 +35,45 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the Telegram bot (needs a token: TELOXIDE_TOKEN or telegram.token).
-    Run,
+    Run {
+        /// Receive updates by webhook on telegram.webhook.listen (as telegram.mode =
+        /// "webhook"), instead of long polling.
+        #[arg(long)]
+        webhook: bool,
+    },
     /// Chat with backcheck in this terminal, on the same database.
     Chat,
     /// Check the config and the dialog files, then exit.
     Check,
+    /// Register or remove the webhook with Telegram (once per deployment, not per replica).
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhookCmd {
+    /// setWebhook: Telegram POSTs updates to URL with the secret (BACKCHECK_WEBHOOK_SECRET or
+    /// telegram.webhook.secret).
+    Set {
+        /// The public HTTPS URL (default: telegram.webhook.url).
+        url: Option<String>,
+        /// Updates Telegram delivers at once (1-100); each holds a connection for its turn.
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u8).range(1..=100))]
+        max_connections: u8,
+        /// Drop the updates waiting at Telegram.
+        #[arg(long)]
+        drop_pending: bool,
+    },
+    /// deleteWebhook: back to long polling.
+    Delete {
+        /// Drop the updates waiting at Telegram.
+        #[arg(long)]
+        drop_pending: bool,
+    },
+    /// getWebhookInfo: the URL Telegram posts to, updates waiting, the last error.
+    Info,
 }
 
 fn main() -> Result<()> {
@@ -48,7 +82,7 @@ fn main() -> Result<()> {
     let config = Config::load(cli.config.as_deref(), &env)?;
     let command = match cli.command {
         Some(c) => c,
-        None if config.token.is_some() => Cmd::Run,
+        None if config.token.is_some() => Cmd::Run { webhook: false },
         None => Cmd::Chat,
     };
     init_logging(&config, matches!(command, Cmd::Chat));
@@ -65,7 +99,8 @@ fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Chat => chat(&config, script),
-        Cmd::Run => run(&config, script),
+        Cmd::Run { webhook } => run(&config, script, webhook),
+        Cmd::Webhook { action } => webhook(&config, action),
     }
 }
 
@@ -133,12 +168,25 @@ fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
 /// check-in): at 1,000 updates/s, p99 was 61-181 ms with 8 threads, 16-55 ms with 32.
 const BLOCKING_THREADS: usize = 32;
 
-/// The Telegram bot, until Ctrl-C or SIGTERM.
-fn run(config: &Config, script: Arc<Script>) -> Result<()> {
+/// The Telegram bot, until Ctrl-C or SIGTERM; by webhook when `webhook` or the config says.
+fn run(config: &Config, script: Arc<Script>, webhook: bool) -> Result<()> {
     let Some(token) = config.token.clone() else {
         bail!(
             "no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config (see config.example.toml)"
         );
+    };
+    let mode = if webhook || config.mode == Mode::Webhook {
+        let listener = backcheck::http::bind(&config.webhook.listen, "telegram.webhook.listen")?;
+        telegram::Mode::Webhook(WebhookSettings {
+            listener,
+            secret: secret(config)?,
+        })
+    } else {
+        let http = config.http_listen.as_deref();
+        let http = http.map(|addr| backcheck::http::bind(addr, "http.listen"));
+        telegram::Mode::Polling {
+            http: http.transpose()?,
+        }
     };
     let engine = Arc::new(engine(config, script)?);
     let mut settings = TelegramSettings::new(token, config.api_url.clone());
@@ -153,12 +201,65 @@ fn run(config: &Config, script: Arc<Script>) -> Result<()> {
         .max_blocking_threads(BLOCKING_THREADS)
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(telegram::run(
+    runtime.block_on(telegram::run_with(
         engine,
         settings,
+        mode,
         Arc::new(SystemClock),
         stop_signal(),
     ))?;
+    Ok(())
+}
+
+/// The webhook's secret token, which webhook mode and `webhook set` require.
+fn secret(config: &Config) -> Result<String> {
+    match &config.webhook.secret {
+        Some(secret) => Ok(secret.expose().to_string()),
+        None => bail!(
+            "webhook mode needs a secret token: set BACKCHECK_WEBHOOK_SECRET or telegram.webhook.secret (1 to 256 of A-Z, a-z, 0-9, _ and -)"
+        ),
+    }
+}
+
+/// `backcheck webhook set|delete|info`: one call to Telegram.
+fn webhook(config: &Config, action: WebhookCmd) -> Result<()> {
+    let Some(token) = config.token.clone() else {
+        bail!("no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config");
+    };
+    let settings = TelegramSettings::new(token, config.api_url.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    match action {
+        WebhookCmd::Set {
+            url,
+            max_connections,
+            drop_pending,
+        } => {
+            let Some(url) = url.or_else(|| config.webhook.url.clone()) else {
+                bail!(
+                    "no webhook URL: give it (backcheck webhook set URL) or set telegram.webhook.url"
+                );
+            };
+            let hook = Registration {
+                url,
+                secret: secret(config)?,
+                max_connections,
+                drop_pending,
+            };
+            runtime.block_on(telegram::register_webhook(&settings, &hook))?;
+            println!("webhook set: Telegram now posts updates to {}", hook.url);
+        }
+        WebhookCmd::Delete { drop_pending } => {
+            runtime.block_on(telegram::unregister_webhook(&settings, drop_pending))?;
+            println!("webhook removed: run backcheck with long polling again");
+        }
+        WebhookCmd::Info => print!(
+            "{}",
+            runtime.block_on(telegram::describe_webhook(&settings))?
+        ),
+    }
     Ok(())
 }
 
