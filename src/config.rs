@@ -1,10 +1,15 @@
 //! Configuration: config.example.toml documents every key. The file is found from
 //! `--config`, then `BACKCHECK_CONFIG`, then ./config.toml (optional); the environment
-//! overrides `TELOXIDE_TOKEN`, `TELOXIDE_API_URL` and `BACKCHECK_DATA_DIR` win over it.
+//! overrides `TELOXIDE_TOKEN`, `TELOXIDE_API_URL`, `BACKCHECK_DATA_DIR` and
+//! `BACKCHECK_DATABASE_URL` win over it.
 //! A malformed setting is a one-line error naming the key; the token never appears in one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+mod store;
+
+pub use store::{Backend, DATABASE_URL_ENV, DatabaseUrl, StoreSettings};
 
 /// A configuration problem, naming the file and key so the person running the bot can fix it.
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +88,8 @@ pub struct Config {
     pub token: Option<Token>,
     pub api_url: Option<String>,
     pub data_dir: PathBuf,
+    /// `[store]`: sled or PostgreSQL (see `store`).
+    pub store: StoreSettings,
     /// None: the dialogs built into the binary.
     pub dialogs_dir: Option<PathBuf>,
     pub language: String,
@@ -105,6 +112,7 @@ impl Default for Config {
             token: None,
             api_url: None,
             data_dir: PathBuf::from("data"),
+            store: StoreSettings::default(),
             dialogs_dir: None,
             language: "en".to_string(),
             default_time_zone: "UTC".to_string(),
@@ -121,11 +129,12 @@ impl Default for Config {
 const BOOL_KEYS: [&str; 1] = ["telegram.throttle"];
 
 /// Every key the file may hold, by section (a dotted section is a table inside another).
-const KEYS: [(&str, &[&str]); 7] = [
+const KEYS: [(&str, &[&str]); 8] = [
     ("telegram", &["token", "api_url", "throttle", "mode"]),
     ("telegram.webhook", &["listen", "secret", "url"]),
     ("http", &["listen"]),
     ("storage", &["data_dir"]),
+    ("store", &["backend", "url"]),
     ("dialogs", &["dir", "language"]),
     ("bot", &["default_time_zone"]),
     ("log", &["level"]),
@@ -167,6 +176,7 @@ impl Config {
             let secret = check_secret("BACKCHECK_WEBHOOK_SECRET", "environment", secret.trim())?;
             config.webhook.secret = Some(secret);
         }
+        config.store = config.store.with_env(env, &config.source)?;
         Ok(config)
     }
 
@@ -228,6 +238,7 @@ impl Config {
             }
             c.data_dir = PathBuf::from(dir);
         }
+        c.store = StoreSettings::from_file(|key| get("store", key), path)?;
         c.dialogs_dir = get("dialogs", "dir")
             .filter(|d| !d.is_empty())
             .map(PathBuf::from);

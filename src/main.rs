@@ -1,20 +1,21 @@
 //! The command line: `backcheck run` (Telegram), `backcheck chat` (console), `backcheck check`
-//! (config and dialogs), `backcheck webhook set|delete|info`. With no subcommand, Telegram
-//! when a token is configured, otherwise the console chat.
+//! (config and dialogs), `backcheck webhook set|delete|info`, `backcheck migrate` (sled to
+//! PostgreSQL). With no subcommand, Telegram when a token is configured, otherwise the
+//! console chat.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 
 use backcheck::clock::SystemClock;
-use backcheck::config::{Config, Mode};
+use backcheck::config::{Backend, Config, DatabaseUrl, Mode};
 use backcheck::console::{CONSOLE_USER, Console};
 use backcheck::engine::Engine;
 use backcheck::script::Script;
-use backcheck::store::{SledStore, Store};
+use backcheck::store::{PgStore, SledStore, Store};
 use backcheck::telegram::redact::{RedactingStderr, Redactor};
 use backcheck::telegram::{self, Registration, TelegramSettings, WebhookSettings};
 
@@ -45,6 +46,17 @@ enum Cmd {
     Chat,
     /// Check the config and the dialog files, then exit.
     Check,
+    /// Copy every user from a sled folder into PostgreSQL, then check the copy. Running it
+    /// again copies nothing twice.
+    Migrate {
+        /// The source: `sled DIR`.
+        #[arg(long, num_args = 2, value_names = ["BACKEND", "DIR"], required = true)]
+        from: Vec<String>,
+        /// The target: `postgres URL`, or `postgres` alone for BACKCHECK_DATABASE_URL or
+        /// store.url (a URL on the command line is visible to other local users).
+        #[arg(long, num_args = 1..=2, value_names = ["BACKEND", "URL"], required = true)]
+        to: Vec<String>,
+    },
     /// Register or remove the webhook with Telegram (once per deployment, not per replica).
     Webhook {
         #[command(subcommand)]
@@ -95,12 +107,13 @@ fn main() -> Result<()> {
                 .map(|d| d.display().to_string())
                 .unwrap_or_else(|| "built-in English".to_string());
             println!("dialogs: {dialogs} (ok)");
-            println!("data folder: {}", config.data_dir.display());
+            println!("store: {}", describe_store(&config));
             Ok(())
         }
         Cmd::Chat => chat(&config, script),
         Cmd::Run { webhook } => run(&config, script, webhook),
         Cmd::Webhook { action } => webhook(&config, action),
+        Cmd::Migrate { from, to } => migrate(&config, &from, &to),
     }
 }
 
@@ -133,9 +146,62 @@ fn load_script(config: &Config) -> Result<Arc<Script>> {
 
 /// Opens the database and builds the Engine on it.
 fn engine(config: &Config, script: Arc<Script>) -> Result<Engine> {
-    let store = SledStore::open(&config.data_dir)?;
-    let store: Arc<dyn Store> = Arc::new(store);
+    let store = open_store(config)?;
     Ok(Engine::new(store, script, config.default_time_zone.clone()))
+}
+
+/// The configured store: sled in `storage.data_dir`, or PostgreSQL at `store.url` /
+/// BACKCHECK_DATABASE_URL.
+fn open_store(config: &Config) -> Result<Arc<dyn Store>> {
+    match (config.store.backend(), &config.store.url) {
+        (Backend::Sled, _) => Ok(Arc::new(SledStore::open(&config.data_dir)?)),
+        (Backend::Postgres, Some(url)) => Ok(Arc::new(open_postgres(url)?)),
+        (Backend::Postgres, None) => bail!(
+            "store.url: store.backend = \"postgres\" needs a URL (or set BACKCHECK_DATABASE_URL)"
+        ),
+    }
+}
+
+/// Connects to PostgreSQL; an error is one line naming the setting, without the password.
+fn open_postgres(url: &DatabaseUrl) -> Result<PgStore> {
+    let store = PgStore::open(url.expose()).map_err(|e| anyhow!("{}: {e}", url.key()))?;
+    tracing::info!(database = %store.shown_url(), "using PostgreSQL");
+    Ok(store)
+}
+
+/// Where the data is, for messages (never with a password).
+fn describe_store(config: &Config) -> String {
+    match (config.store.backend(), &config.store.url) {
+        (Backend::Postgres, Some(url)) => format!("PostgreSQL at {} ({})", url.shown(), url.key()),
+        _ => format!("sled in {}", config.data_dir.display()),
+    }
+}
+
+/// `backcheck migrate --from sled DIR --to postgres [URL]`.
+fn migrate(config: &Config, from: &[String], to: &[String]) -> Result<()> {
+    let [kind, dir] = from else {
+        bail!("--from: expected `sled DIR`");
+    };
+    if kind != "sled" {
+        bail!("--from: only `sled DIR` can be migrated from, got {kind:?}");
+    }
+    let url = match to {
+        [kind, ..] if kind != "postgres" => {
+            bail!("--to: only `postgres URL` can be migrated to, got {kind:?}")
+        }
+        [_, url] => DatabaseUrl::new(url.clone(), "--to"),
+        _ => config.store.url.clone().ok_or_else(|| {
+            anyhow!("--to: give `postgres URL`, or set BACKCHECK_DATABASE_URL or store.url")
+        })?,
+    };
+    let source = SledStore::open(std::path::Path::new(dir)).map_err(|e| anyhow!("--from: {e}"))?;
+    let target = open_postgres(&url)?;
+    println!("copying sled in {dir} to PostgreSQL at {}", url.shown());
+    let report = backcheck::store::migrate::copy_all(&source, &target)
+        .map_err(|e| anyhow!("migrate: {e}"))?;
+    print!("{report}");
+    println!("verified: every user reads back the same from PostgreSQL");
+    Ok(())
 }
 
 /// The console chat on stdin and stdout.
@@ -144,8 +210,8 @@ fn chat(config: &Config, script: Arc<Script>) -> Result<()> {
     let interactive = std::io::stdin().is_terminal();
     if interactive {
         println!(
-            "backcheck console chat (data in {}). Type /quit or press Ctrl-D to leave.",
-            config.data_dir.display()
+            "backcheck console chat (data: {}). Type /quit or press Ctrl-D to leave.",
+            describe_store(config)
         );
         if config.token.is_none() {
             println!(

@@ -1,17 +1,241 @@
-//! Black-box tests of the sled store: records round-trip, check-in ranges scan in date order
-//! and never cross users, writes are atomic and durable, the reminder index moves with its
-//! record and reads only what is due, /forget leaves nothing behind, a second open reports
-//! "in use", and unreadable or newer records are reported as such.
+//! The Store contract, run against both backends with the same inputs and the same expected
+//! results: records round-trip, check-in ranges scan in date order and never cross users,
+//! writes are atomic and durable, the reminder index moves with its record and reads only
+//! what is due, /forget leaves nothing behind, and unreadable or newer records are reported
+//! as such. Each contract test is a generic function; `contract!` makes a `sled::` and a
+//! `postgres::` test of it. PostgreSQL is a real server (tests/support/pg.rs), one per test
+//! binary with a fresh database per test. A few sled-only tests (a second open, a folder
+//! that cannot be made) follow.
+
+#[path = "support/pg.rs"]
+mod pg;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use backcheck::engine::state::{CheckInCtx, ConvState, Flow, ProfileDraft};
 use backcheck::model::{
     Activity, Area, CheckIn, Cleared, DayRecord, Episode, Feeling, Level, Outcome, Profile,
     Question, RedFlag, Worst,
 };
-use backcheck::store::{Change, ReminderState, SledStore, Store, StoreError, UserData};
+use backcheck::store::{Change, PgStore, ReminderState, SledStore, Store, StoreError, UserData};
 use jiff::civil::{Date, date, time};
 use jiff::{Timestamp, ToSpan};
 use proptest::prelude::*;
+
+/// A place a store lives, opened as often as a test likes (a reopen is a restart), with raw
+/// access for tests that plant bytes the store would never write.
+trait Db {
+    type S: Store;
+    fn new() -> Self;
+    fn open(&self) -> Self::S;
+    /// Users with a profile.
+    fn user_count(&self, store: &Self::S) -> usize;
+    /// The reminder index as the sled keys (due second with its sign bit flipped ++ user id,
+    /// big-endian), in key order.
+    fn index_keys(&self, store: &Self::S) -> Vec<Vec<u8>>;
+    /// The stored bytes of a per-user record ("profiles", "states", "reminders").
+    fn raw_value(&self, store: &Self::S, table: &str, user: u64) -> Option<Vec<u8>>;
+    /// Stores `bytes` as the record `row`, unchecked.
+    fn plant(&self, store: &Self::S, row: Row, bytes: &[u8]);
+}
+
+/// A raw record to plant.
+#[derive(Debug, Clone, Copy)]
+enum Row {
+    Profile(u64),
+    State(u64),
+    Reminder(u64),
+    Day(u64, Date),
+    /// A reminder-index entry: the due second and the user (the bytes are ignored).
+    Due(i64, u64),
+    /// A record in a table (tree) the store does not know, keyed by user.
+    Extra(&'static str, u64),
+}
+
+/// A sled folder.
+struct SledDb {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Db for SledDb {
+    type S = SledStore;
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        SledDb { _dir: dir, path }
+    }
+    fn open(&self) -> SledStore {
+        SledStore::open(&self.path).unwrap()
+    }
+    fn user_count(&self, store: &SledStore) -> usize {
+        store.user_count()
+    }
+    fn index_keys(&self, store: &SledStore) -> Vec<Vec<u8>> {
+        let tree = store.raw_db().open_tree("due").unwrap();
+        tree.iter()
+            .map(|entry| {
+                let (key, value) = entry.unwrap();
+                assert!(value.is_empty(), "index values are empty");
+                key.to_vec()
+            })
+            .collect()
+    }
+    fn raw_value(&self, store: &SledStore, table: &str, user: u64) -> Option<Vec<u8>> {
+        let tree = store.raw_db().open_tree(table).unwrap();
+        tree.get(user.to_be_bytes()).unwrap().map(|v| v.to_vec())
+    }
+    fn plant(&self, store: &SledStore, row: Row, bytes: &[u8]) {
+        let (tree, key) = match row {
+            Row::Profile(u) => ("profiles", u.to_be_bytes().to_vec()),
+            Row::State(u) => ("states", u.to_be_bytes().to_vec()),
+            Row::Reminder(u) => ("reminders", u.to_be_bytes().to_vec()),
+            Row::Day(u, d) => {
+                let mut key = u.to_be_bytes().to_vec();
+                key.extend_from_slice(&((d.year() as u16) ^ 0x8000).to_be_bytes());
+                key.extend_from_slice(&[d.month() as u8, d.day() as u8]);
+                ("days", key)
+            }
+            Row::Due(second, u) => {
+                let mut key = ((second as u64) ^ (1 << 63)).to_be_bytes().to_vec();
+                key.extend_from_slice(&u.to_be_bytes());
+                ("due", key)
+            }
+            Row::Extra(tree, u) => (tree, u.to_be_bytes().to_vec()),
+        };
+        let bytes = if matches!(row, Row::Due(..)) {
+            &[][..]
+        } else {
+            bytes
+        };
+        let tree = store.raw_db().open_tree(tree).unwrap();
+        tree.insert(key, bytes).unwrap();
+    }
+}
+
+/// A database on the test binary's PostgreSQL server.
+struct PgDb {
+    url: String,
+}
+
+impl PgDb {
+    /// Runs SQL on this database with psql; returns its output.
+    fn sql(&self, sql: &str) -> String {
+        let name = self.url.rsplit('/').next().unwrap();
+        pg::shared().psql(name, sql)
+    }
+}
+
+/// Bytes as a PostgreSQL bytea literal.
+fn bytea(bytes: &[u8]) -> String {
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("'\\x{hex}'::bytea")
+}
+
+impl Db for PgDb {
+    type S = PgStore;
+    fn new() -> Self {
+        PgDb {
+            url: pg::database(),
+        }
+    }
+    fn open(&self) -> PgStore {
+        PgStore::open(&self.url).unwrap()
+    }
+    fn user_count(&self, _: &PgStore) -> usize {
+        self.sql("SELECT count(*) FROM profiles").parse().unwrap()
+    }
+    fn index_keys(&self, _: &PgStore) -> Vec<Vec<u8>> {
+        let out = self.sql("SELECT due, user_id FROM due");
+        let mut keys: Vec<Vec<u8>> = out
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|line| {
+                let (due, user) = line.split_once('|').unwrap();
+                let (due, user): (i64, i64) = (due.parse().unwrap(), user.parse().unwrap());
+                let mut key = ((due as u64) ^ (1 << 63)).to_be_bytes().to_vec();
+                key.extend_from_slice(&(user as u64).to_be_bytes());
+                key
+            })
+            .collect();
+        keys.sort();
+        keys
+    }
+    fn raw_value(&self, _: &PgStore, table: &str, user: u64) -> Option<Vec<u8>> {
+        let out = self.sql(&format!(
+            "SELECT encode(value, 'hex') FROM {table} WHERE user_id = {}",
+            user as i64
+        ));
+        (!out.is_empty()).then(|| {
+            (0..out.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&out[i..i + 2], 16).unwrap())
+                .collect()
+        })
+    }
+    fn plant(&self, _: &PgStore, row: Row, bytes: &[u8]) {
+        let value = bytea(bytes);
+        let sql = match row {
+            Row::Profile(u) | Row::State(u) | Row::Reminder(u) => {
+                let table = match row {
+                    Row::Profile(_) => "profiles",
+                    Row::State(_) => "states",
+                    _ => "reminders",
+                };
+                format!(
+                    "INSERT INTO {table} VALUES ({}, {value}) ON CONFLICT (user_id) DO UPDATE SET value = EXCLUDED.value",
+                    u as i64
+                )
+            }
+            Row::Day(u, d) => {
+                let number =
+                    i32::from(d.year()) * 10_000 + i32::from(d.month()) * 100 + i32::from(d.day());
+                format!("INSERT INTO days VALUES ({}, {number}, {value})", u as i64)
+            }
+            Row::Due(second, u) => format!("INSERT INTO due VALUES ({second}, {})", u as i64),
+            Row::Extra(table, u) => format!(
+                "CREATE TABLE IF NOT EXISTS {table} (user_id BIGINT NOT NULL, value BYTEA);
+                 INSERT INTO {table} VALUES ({}, {value})",
+                u as i64
+            ),
+        };
+        self.sql(&sql);
+    }
+}
+
+/// A `sled::NAME` and a `postgres::NAME` test for each generic contract test.
+macro_rules! contract {
+    ($($name:ident),* $(,)?) => {
+        mod sled {
+            $( #[test] fn $name() { super::$name::<super::SledDb>() } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name::<super::PgDb>() } )*
+        }
+    };
+}
+
+contract!(
+    records_round_trip,
+    a_chosen_no_reminder_survives_storage,
+    values_are_versioned_json,
+    days_scan_in_date_order_across_month_and_year,
+    days_never_leak_between_users,
+    one_change_writes_every_part,
+    an_empty_change_writes_nothing,
+    a_durable_write_survives_reopening,
+    forget_removes_one_user_entirely,
+    forget_finds_the_index_key_even_when_the_reminder_record_is_unreadable,
+    the_reminder_index_layout,
+    the_due_index_reads_only_what_is_due_in_order,
+    an_expected_reminder_guards_the_whole_change,
+    remove_due_drops_only_entries_no_record_points_at,
+    unreadable_records_are_corrupt,
+    a_newer_record_is_reported_as_newer,
+    a_batch_skips_only_the_changes_whose_reminder_moved,
+);
 
 fn profile() -> Profile {
     Profile {
@@ -99,7 +323,7 @@ fn onboarding_state() -> ConvState {
 }
 
 /// Writes a profile, a state and one check-in per date for `user`, in one change each.
-fn populate(store: &SledStore, user: u64, dates: &[Date]) {
+fn populate(store: &impl Store, user: u64, dates: &[Date]) {
     let (profile, state) = (profile(), state());
     store
         .write(
@@ -129,9 +353,9 @@ fn dates_of(records: &[DayRecord]) -> Vec<Date> {
     records.iter().map(|r| r.date).collect()
 }
 
-#[test]
-fn records_round_trip() {
-    let store = SledStore::temporary().unwrap();
+fn records_round_trip<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     assert_eq!(store.profile(1).unwrap(), None);
     assert_eq!(store.state(1).unwrap(), None);
     assert_eq!(store.day(1, date(2026, 3, 1)).unwrap(), None);
@@ -169,7 +393,7 @@ fn records_round_trip() {
     assert_eq!(store.state(1).unwrap(), Some(s));
     assert_eq!(store.day(1, date(2026, 3, 1)).unwrap(), Some(d));
     assert_eq!(store.day(1, date(2026, 3, 2)).unwrap(), None);
-    assert_eq!(store.user_count(), 1);
+    assert_eq!(db.user_count(&store), 1);
 
     // A later state replaces the earlier one.
     let next = onboarding_state();
@@ -188,9 +412,9 @@ fn records_round_trip() {
 /// `ProfileDraft::reminder` uses `Some(None)` for "no reminder chosen"; serde_json writes
 /// `None` and `Some(None)` alike as `null`, so the draft skips `None` and reads a present
 /// `null` as `Some(None)`. This checks that answer survives storage.
-#[test]
-fn a_chosen_no_reminder_survives_storage() {
-    let store = SledStore::temporary().unwrap();
+fn a_chosen_no_reminder_survives_storage<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let mut s = onboarding_state();
     if let Flow::Onboarding { draft, .. } = &mut s.flow {
         draft.reminder = Some(None);
@@ -207,9 +431,9 @@ fn a_chosen_no_reminder_survives_storage() {
     assert_eq!(store.state(1).unwrap(), Some(s));
 }
 
-#[test]
-fn values_are_versioned_json() {
-    let store = SledStore::temporary().unwrap();
+fn values_are_versioned_json<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let p = profile();
     store
         .write(
@@ -220,22 +444,16 @@ fn values_are_versioned_json() {
             },
         )
         .unwrap();
-    let raw = store
-        .raw_db()
-        .open_tree("profiles")
-        .unwrap()
-        .get(5u64.to_be_bytes())
-        .unwrap()
-        .unwrap();
+    let raw = db.raw_value(&store, "profiles", 5).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&raw).unwrap();
     assert_eq!(json["v"], 1);
     assert_eq!(json["data"]["time_zone"], "Europe/Berlin");
     assert_eq!(json["data"]["activities"][0], "running");
 }
 
-#[test]
-fn days_scan_in_date_order_across_month_and_year() {
-    let store = SledStore::temporary().unwrap();
+fn days_scan_in_date_order_across_month_and_year<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     // Written out of order on purpose.
     let written = [
         date(2026, 1, 1),
@@ -295,9 +513,9 @@ fn days_scan_in_date_order_across_month_and_year() {
     );
 }
 
-#[test]
-fn days_never_leak_between_users() {
-    let store = SledStore::temporary().unwrap();
+fn days_never_leak_between_users<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let dates = [date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 1)];
     // 1 and 256 differ only in the last two bytes of the big-endian id; u64::MAX is all ones.
     let users = [0, 1, 255, 256, 257, u64::MAX - 1, u64::MAX];
@@ -329,7 +547,7 @@ fn days_never_leak_between_users() {
         vec![date(2026, 1, 15)]
     );
     assert!(store.days(3, Date::MIN, Date::MAX).unwrap().is_empty());
-    assert_eq!(store.user_count(), users.len() + 1);
+    assert_eq!(db.user_count(&store), users.len() + 1);
 }
 
 /// A reminder state due at `due` (RFC 3339).
@@ -344,7 +562,7 @@ fn reminder(due: &str) -> ReminderState {
 }
 
 /// Writes only a reminder state for `user`.
-fn put_reminder(store: &SledStore, user: u64, r: &ReminderState) {
+fn put_reminder(store: &impl Store, user: u64, r: &ReminderState) {
     store
         .write(
             user,
@@ -360,15 +578,9 @@ fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-/// The raw keys of the reminder index, in order.
-fn index_keys(store: &SledStore) -> Vec<Vec<u8>> {
-    let tree = store.raw_db().open_tree("due").unwrap();
-    tree.iter().keys().map(|k| k.unwrap().to_vec()).collect()
-}
-
-#[test]
-fn one_change_writes_every_part() {
-    let store = SledStore::temporary().unwrap();
+fn one_change_writes_every_part<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let (p, s, d) = (profile(), state(), day(date(2026, 3, 1), 4));
     let r = reminder("2026-03-02T06:30:00Z");
     store
@@ -421,9 +633,9 @@ fn one_change_writes_every_part() {
     assert_eq!(store.days(9, Date::MIN, Date::MAX).unwrap(), vec![redone]);
 }
 
-#[test]
-fn an_empty_change_writes_nothing() {
-    let store = SledStore::temporary().unwrap();
+fn an_empty_change_writes_nothing<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     store
         .write(
             4,
@@ -434,16 +646,14 @@ fn an_empty_change_writes_nothing() {
         )
         .unwrap();
     assert!(store.raw_keys(4).unwrap().is_empty());
-    assert_eq!(store.user_count(), 0);
+    assert_eq!(db.user_count(&store), 0);
 }
 
-#[test]
-fn a_durable_write_survives_reopening() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("data");
+fn a_durable_write_survives_reopening<D: Db>() {
+    let db = D::new();
     let (p, s, d) = (profile(), state(), day(date(2026, 3, 1), 7));
     {
-        let store = SledStore::open(&path).unwrap();
+        let store = db.open();
         store
             .write(
                 11,
@@ -457,17 +667,15 @@ fn a_durable_write_survives_reopening() {
             )
             .unwrap();
     }
-    let store = SledStore::open(&path).unwrap();
+    let store = db.open();
     assert_eq!(store.profile(11).unwrap(), Some(p));
     assert_eq!(store.state(11).unwrap(), Some(s));
     assert_eq!(store.days(11, Date::MIN, Date::MAX).unwrap(), vec![d]);
-    assert_eq!(store.user_count(), 1);
+    assert_eq!(db.user_count(&store), 1);
 }
 
-#[test]
-fn forget_removes_one_user_entirely() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("data");
+fn forget_removes_one_user_entirely<D: Db>() {
+    let db = D::new();
     let dates = [
         date(2025, 12, 30),
         date(2025, 12, 31),
@@ -475,22 +683,21 @@ fn forget_removes_one_user_entirely() {
         date(2026, 3, 1),
     ];
     let (before_keys, before_data) = {
-        let store = SledStore::open(&path).unwrap();
+        let store = db.open();
         populate(&store, 7, &dates);
         populate(&store, 8, &dates[1..]);
         // Both due in the same second: their index keys differ only in the user suffix.
         put_reminder(&store, 7, &reminder("2026-03-02T06:30:00Z"));
         put_reminder(&store, 8, &reminder("2026-03-02T06:30:00Z"));
         // A tree this store does not write (say, a later index) keyed by user.
-        let extra = store.raw_db().open_tree("later_index").unwrap();
-        extra.insert(7u64.to_be_bytes(), &b"x"[..]).unwrap();
-        extra.insert(8u64.to_be_bytes(), &b"y"[..]).unwrap();
+        db.plant(&store, Row::Extra("later_index", 7), b"x");
+        db.plant(&store, Row::Extra("later_index", 8), b"y");
 
         let keys7 = store.raw_keys(7).unwrap();
         assert_eq!(keys7.len(), 2 + dates.len() + 2 + 1);
         assert!(keys7.contains(&("later_index".to_owned(), 7u64.to_be_bytes().to_vec())));
         assert_eq!(keys7.iter().filter(|(tree, _)| tree == "due").count(), 1);
-        assert_eq!(index_keys(&store).len(), 2);
+        assert_eq!(db.index_keys(&store).len(), 2);
 
         let before = (store.raw_keys(8).unwrap(), store.export(8).unwrap());
         assert_eq!(before.1.days.len(), 3);
@@ -498,14 +705,14 @@ fn forget_removes_one_user_entirely() {
         store.forget(7).unwrap();
         assert!(store.raw_keys(7).unwrap().is_empty());
         // User 8's index key stays; 7's is gone although 7 is not a prefix of it.
-        let left = index_keys(&store);
+        let left = db.index_keys(&store);
         assert_eq!(left.len(), 1);
         assert!(left[0].ends_with(&8u64.to_be_bytes()));
         before
     };
 
     // Reopen: forget was durable, and user 8 is exactly as before.
-    let store = SledStore::open(&path).unwrap();
+    let store = db.open();
     assert!(store.raw_keys(7).unwrap().is_empty());
     assert_eq!(
         store.export(7).unwrap(),
@@ -519,7 +726,7 @@ fn forget_removes_one_user_entirely() {
     );
     assert_eq!(store.raw_keys(8).unwrap(), before_keys);
     assert_eq!(store.export(8).unwrap(), before_data);
-    assert_eq!(store.user_count(), 1);
+    assert_eq!(db.user_count(&store), 1);
     assert_eq!(
         store.due(ts("2026-03-02T06:30:00Z"), 10).unwrap(),
         [(ts("2026-03-02T06:30:00Z"), 8)]
@@ -530,20 +737,15 @@ fn forget_removes_one_user_entirely() {
     assert_eq!(store.export(8).unwrap(), before_data);
 }
 
-#[test]
-fn forget_finds_the_index_key_even_when_the_reminder_record_is_unreadable() {
-    let store = SledStore::temporary().unwrap();
+fn forget_finds_the_index_key_even_when_the_reminder_record_is_unreadable<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     put_reminder(&store, 3, &reminder("2026-03-02T06:30:00Z"));
     put_reminder(&store, 4, &reminder("2026-03-02T06:30:00Z"));
-    store
-        .raw_db()
-        .open_tree("reminders")
-        .unwrap()
-        .insert(3u64.to_be_bytes(), &b"garbage"[..])
-        .unwrap();
+    db.plant(&store, Row::Reminder(3), b"garbage");
     store.forget(3).unwrap();
     assert!(store.raw_keys(3).unwrap().is_empty());
-    assert_eq!(index_keys(&store).len(), 1);
+    assert_eq!(db.index_keys(&store).len(), 1);
     assert_eq!(
         store.reminder(4).unwrap(),
         Some(reminder("2026-03-02T06:30:00Z"))
@@ -552,17 +754,15 @@ fn forget_finds_the_index_key_even_when_the_reminder_record_is_unreadable() {
 
 /// The index layout is the documented one: the due second with its sign bit flipped, then
 /// the user id, both big-endian, and an empty value; the record is versioned JSON.
-#[test]
-fn the_reminder_index_layout() {
-    let store = SledStore::temporary().unwrap();
+fn the_reminder_index_layout<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let r = reminder("2026-03-29T01:00:00Z");
     put_reminder(&store, 258, &r);
     let second = ts("2026-03-29T01:00:00Z").as_second();
     let mut key = ((second as u64) ^ (1 << 63)).to_be_bytes().to_vec();
     key.extend_from_slice(&258u64.to_be_bytes());
-    assert_eq!(index_keys(&store), [key.clone()]);
-    let tree = store.raw_db().open_tree("due").unwrap();
-    assert!(tree.get(&key).unwrap().unwrap().is_empty());
+    assert_eq!(db.index_keys(&store), [key.clone()]);
     assert!(
         store
             .raw_keys(258)
@@ -570,13 +770,7 @@ fn the_reminder_index_layout() {
             .contains(&("due".to_owned(), key))
     );
 
-    let raw = store
-        .raw_db()
-        .open_tree("reminders")
-        .unwrap()
-        .get(258u64.to_be_bytes())
-        .unwrap()
-        .unwrap();
+    let raw = db.raw_value(&store, "reminders", 258).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&raw).unwrap();
     assert_eq!(json["v"], 1);
     assert_eq!(json["data"]["next_due"], "2026-03-29T01:00:00Z");
@@ -584,9 +778,9 @@ fn the_reminder_index_layout() {
     assert_eq!(store.reminder(258).unwrap(), Some(r));
 }
 
-#[test]
-fn the_due_index_reads_only_what_is_due_in_order() {
-    let store = SledStore::temporary().unwrap();
+fn the_due_index_reads_only_what_is_due_in_order<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     assert_eq!(store.next_due().unwrap(), None);
     assert!(store.due(Timestamp::MAX, 10).unwrap().is_empty());
     // Written out of order; users 1 and 256 tie on an instant, and one is before 1970.
@@ -636,7 +830,7 @@ fn the_due_index_reads_only_what_is_due_in_order() {
             (ts("2026-03-04T06:30:00Z"), 9),
         ]
     );
-    assert_eq!(index_keys(&store).len(), 4);
+    assert_eq!(db.index_keys(&store).len(), 4);
     assert_eq!(store.reminder(1).unwrap(), Some(ReminderState::default()));
     assert!(
         store
@@ -647,9 +841,9 @@ fn the_due_index_reads_only_what_is_due_in_order() {
     );
 }
 
-#[test]
-fn an_expected_reminder_guards_the_whole_change() {
-    let store = SledStore::temporary().unwrap();
+fn an_expected_reminder_guards_the_whole_change<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let (first, second) = (
         reminder("2026-03-02T06:30:00Z"),
         reminder("2026-03-03T06:30:00Z"),
@@ -695,20 +889,14 @@ fn an_expected_reminder_guards_the_whole_change() {
     );
 }
 
-#[test]
-fn remove_due_drops_only_entries_no_record_points_at() {
-    let store = SledStore::temporary().unwrap();
+fn remove_due_drops_only_entries_no_record_points_at<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     put_reminder(&store, 6, &reminder("2026-03-02T06:30:00Z"));
     // A stray entry for user 6 and one for a user with no record at all.
-    let tree = store.raw_db().open_tree("due").unwrap();
-    let stray = |second: i64, user: u64| {
-        let mut key = ((second as u64) ^ (1 << 63)).to_be_bytes().to_vec();
-        key.extend_from_slice(&user.to_be_bytes());
-        key
-    };
     let early = ts("2026-03-01T00:00:00Z");
-    tree.insert(stray(early.as_second(), 6), &[][..]).unwrap();
-    tree.insert(stray(early.as_second(), 99), &[][..]).unwrap();
+    db.plant(&store, Row::Due(early.as_second(), 6), b"");
+    db.plant(&store, Row::Due(early.as_second(), 99), b"");
     assert_eq!(store.due(early, 9).unwrap(), [(early, 6), (early, 99)]);
 
     store.remove_due(early, 6).unwrap();
@@ -749,25 +937,19 @@ fn a_folder_that_cannot_be_created_is_an_open_error() {
     }
 }
 
-#[test]
-fn unreadable_records_are_corrupt() {
-    let store = SledStore::temporary().unwrap();
-    let db = store.raw_db();
-    let key = 21u64.to_be_bytes();
-    db.open_tree("profiles")
-        .unwrap()
-        .insert(key, &b"\xff\x00 not json"[..])
-        .unwrap();
+fn unreadable_records_are_corrupt<D: Db>() {
+    let db = D::new();
+    let store = db.open();
+    db.plant(&store, Row::Profile(21), b"\xff\x00 not json");
     // Valid JSON in an envelope, but not a conversation state.
-    db.open_tree("states")
-        .unwrap()
-        .insert(key, &br#"{"v":1,"data":{"flow":"sideways"}}"#[..])
-        .unwrap();
+    db.plant(
+        &store,
+        Row::State(21),
+        br#"{"v":1,"data":{"flow":"sideways"}}"#,
+    );
     // A check-in without an envelope.
     let good = serde_json::to_vec(&day(date(2026, 3, 1), 3)).unwrap();
-    let mut day_key = key.to_vec();
-    day_key.extend_from_slice(&[0x87, 0xEA, 3, 1]); // 2026 with the sign bit flipped, March 1st
-    db.open_tree("days").unwrap().insert(day_key, good).unwrap();
+    db.plant(&store, Row::Day(21, date(2026, 3, 1)), &good);
 
     match store.profile(21) {
         Err(StoreError::Corrupt { what, .. }) => assert_eq!(what, "profile"),
@@ -800,17 +982,16 @@ fn unreadable_records_are_corrupt() {
     assert_eq!(store.profile(22).unwrap(), None);
 }
 
-#[test]
-fn a_newer_record_is_reported_as_newer() {
-    let store = SledStore::temporary().unwrap();
+fn a_newer_record_is_reported_as_newer<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let data = serde_json::to_value(profile()).unwrap();
     let newer = serde_json::json!({ "v": 99, "data": data });
-    store
-        .raw_db()
-        .open_tree("profiles")
-        .unwrap()
-        .insert(30u64.to_be_bytes(), serde_json::to_vec(&newer).unwrap())
-        .unwrap();
+    db.plant(
+        &store,
+        Row::Profile(30),
+        &serde_json::to_vec(&newer).unwrap(),
+    );
     let err = store.profile(30).unwrap_err();
     match &err {
         StoreError::NewerVersion {
@@ -826,14 +1007,46 @@ fn a_newer_record_is_reported_as_newer() {
 
     // The same data at version 1 reads fine.
     let current = serde_json::json!({ "v": 1, "data": data });
-    store
-        .raw_db()
-        .open_tree("profiles")
-        .unwrap()
-        .insert(30u64.to_be_bytes(), serde_json::to_vec(&current).unwrap())
-        .unwrap();
+    db.plant(
+        &store,
+        Row::Profile(30),
+        &serde_json::to_vec(&current).unwrap(),
+    );
     assert_eq!(store.profile(30).unwrap(), Some(profile()));
 }
+
+/// One shared store per backend for the property test, a new user per case, so that 32
+/// cases do not create 32 databases.
+fn scan_case<S: Store>(
+    store: &S,
+    user: u64,
+    days: &[(i16, i16)],
+    bounds: (usize, usize),
+) -> Result<(), TestCaseError> {
+    let dates: Vec<Date> = days
+        .iter()
+        .map(|&(y, d)| date(y, 1, 1).with().day_of_year_no_leap(d).build().unwrap())
+        .collect();
+    populate(store, user, &dates);
+    let mut expected = dates.clone();
+    expected.sort();
+    expected.dedup();
+    let all = store.days(user, Date::MIN, Date::MAX).unwrap();
+    prop_assert_eq!(dates_of(&all), expected.clone());
+
+    let from = expected[bounds.0 % expected.len()];
+    let to = expected[bounds.1 % expected.len()];
+    let inside: Vec<Date> = expected
+        .iter()
+        .copied()
+        .filter(|d| from <= *d && *d <= to)
+        .collect();
+    prop_assert_eq!(dates_of(&store.days(user, from, to).unwrap()), inside);
+    Ok(())
+}
+
+/// A user id per property-test case.
+static CASE: AtomicU64 = AtomicU64::new(1);
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
@@ -841,32 +1054,29 @@ proptest! {
     /// Whatever dates are written, in whatever order, a full scan returns them sorted, and
     /// any sub-range returns exactly the dates inside it.
     #[test]
-    fn any_dates_scan_sorted(
+    fn any_dates_scan_sorted_sled(
         days in prop::collection::vec((1900i16..2200, 1i16..=365), 1..20),
         bounds in (0usize..20, 0usize..20),
     ) {
-        let store = SledStore::temporary().unwrap();
-        let dates: Vec<Date> = days
-            .iter()
-            .map(|&(y, d)| date(y, 1, 1).with().day_of_year_no_leap(d).build().unwrap())
-            .collect();
-        populate(&store, 42, &dates);
-        let mut expected = dates.clone();
-        expected.sort();
-        expected.dedup();
-        let all = store.days(42, Date::MIN, Date::MAX).unwrap();
-        prop_assert_eq!(dates_of(&all), expected.clone());
+        static STORE: OnceLock<(SledDb, SledStore)> = OnceLock::new();
+        let (_, store) = STORE.get_or_init(|| { let db = SledDb::new(); let s = db.open(); (db, s) });
+        scan_case(store, CASE.fetch_add(1, Ordering::Relaxed), &days, bounds)?;
+    }
 
-        let from = expected[bounds.0 % expected.len()];
-        let to = expected[bounds.1 % expected.len()];
-        let inside: Vec<Date> = expected.iter().copied().filter(|d| from <= *d && *d <= to).collect();
-        prop_assert_eq!(dates_of(&store.days(42, from, to).unwrap()), inside);
+    #[test]
+    fn any_dates_scan_sorted_postgres(
+        days in prop::collection::vec((1900i16..2200, 1i16..=365), 1..20),
+        bounds in (0usize..20, 0usize..20),
+    ) {
+        static STORE: OnceLock<PgStore> = OnceLock::new();
+        let store = STORE.get_or_init(|| PgDb::new().open());
+        scan_case(store, CASE.fetch_add(1, Ordering::Relaxed), &days, bounds)?;
     }
 }
 
-#[test]
-fn a_batch_skips_only_the_changes_whose_reminder_moved() {
-    let store = SledStore::temporary().unwrap();
+fn a_batch_skips_only_the_changes_whose_reminder_moved<D: Db>() {
+    let db = D::new();
+    let store = db.open();
     let old = reminder("2026-03-02T06:30:00Z");
     for user in 1..=3 {
         let change = Change {

@@ -379,3 +379,75 @@ async fn a_double_tap_on_one_replica_advances_the_check_in_once() {
     feeding.abort();
     bot.stop().await;
 }
+
+/// Runs the binary with `args` against the fake; (success, stdout, stderr).
+fn backcheck(fake_url: &str, args: &[&str], secret: Option<&str>) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_backcheck"));
+    command
+        .args(args)
+        .current_dir(dir.path())
+        .env("TELOXIDE_TOKEN", support::fake_bot_api::TOKEN)
+        .env("TELOXIDE_API_URL", fake_url)
+        .env("BACKCHECK_DATA_DIR", dir.path().join("data"))
+        .env_remove("BACKCHECK_CONFIG")
+        .env_remove("BACKCHECK_WEBHOOK_SECRET")
+        .env_remove("RUST_LOG")
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE");
+    if let Some(secret) = secret {
+        command.env("BACKCHECK_WEBHOOK_SECRET", secret);
+    }
+    let out = command.output().unwrap();
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    (out.status.success(), text(out.stdout), text(out.stderr))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_set_registers_the_url_with_the_secret_and_webhook_mode_needs_one() {
+    let fake = FakeBotApi::start().await;
+    let url = fake.url().to_string();
+    let run = |args: Vec<&'static str>, secret: Option<&'static str>| {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || backcheck(&url, &args, secret))
+    };
+    let set = vec![
+        "webhook",
+        "set",
+        "https://bot.example.com/tg",
+        "--max-connections",
+        "10",
+    ];
+    let (ok, out, err) = run(set.clone(), Some(SECRET)).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("https://bot.example.com/tg"), "{out}");
+    let calls = fake.requests_for("setWebhook");
+    assert_eq!(calls.len(), 1);
+    let call = &calls[0];
+    assert_eq!(
+        call.param_str("url").as_deref(),
+        Some("https://bot.example.com/tg")
+    );
+    assert_eq!(call.param_str("secret_token").as_deref(), Some(SECRET));
+    assert_eq!(call.param_i64("max_connections"), Some(10));
+    let allowed = call.param_json("allowed_updates").unwrap();
+    assert!(allowed.to_string().contains("callback_query"), "{allowed}");
+
+    let (ok, _, err) = run(vec!["webhook", "delete"], None).await.unwrap();
+    assert!(ok, "{err}");
+    assert_eq!(fake.requests_for("deleteWebhook").len(), 1);
+
+    // Without a secret, neither `webhook set` nor webhook mode starts; one line says why.
+    for args in [set, vec!["run", "--webhook"]] {
+        let (ok, _, err) = run(args.clone(), None).await.unwrap();
+        assert!(!ok, "{args:?} ran without a secret");
+        assert!(err.contains("BACKCHECK_WEBHOOK_SECRET"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(
+        fake.requests_for("setWebhook").len(),
+        1,
+        "nothing more was set"
+    );
+    assert!(fake.requests_for("getUpdates").is_empty());
+}

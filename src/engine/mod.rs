@@ -151,6 +151,8 @@ impl Engine {
     }
 
     fn turn(&self, user: UserId, input: Input, now: Timestamp) -> Result<Vec<Reply>, StoreError> {
+        // One turn per user at a time, across replicas too (see `Store::lock_user`).
+        let _turn = self.store.lock_user(user)?;
         let profile_before = self.store.profile(user)?;
         let mut profile = profile_before.clone();
         // A user who writes has not blocked the bot (any more): reminders may go out again.

@@ -25,6 +25,18 @@
 //! or a second scheduler touched the reminder since the tick read it, the claim fails and
 //! nothing is sent; the entry is looked at again on the next tick.
 //!
+//! ## Several replicas (PostgreSQL)
+//!
+//! On the PostgreSQL store every replica runs this loop against one database. `write_many`
+//! locks the claimed users' reminder rows with `SELECT ... FOR UPDATE SKIP LOCKED` in the
+//! transaction that writes the claims: two replicas reading the same due entries never both
+//! claim one, because the second skips the rows the first holds (reporting them not
+//! applied; they are looked at again next tick, by then moved to tomorrow) or, arriving
+//! after the first committed, finds the record changed and its expectation failing. The
+//! crash trade-off is the one above, per replica: a replica that dies after its claim
+//! committed loses those reminders for the day (never sent twice); one that dies before the
+//! commit leaves them due, and any replica sends them on its next tick.
+//!
 //! One-off due instants (a snooze, a retry after a network failure) are marked `snoozed`:
 //! they re-send the day's reminder, so they are exempt from the `last_sent` check and do not
 //! move `last_sent`, but they still respect the two-hour limit and an existing check-in.

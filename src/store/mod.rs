@@ -1,5 +1,6 @@
-//! Where everything a user tells backcheck is kept: the `Store` trait, so that a server
-//! database can back several bot instances later, and its sled implementation.
+//! Where everything a user tells backcheck is kept: the `Store` trait and its two
+//! implementations, sled (embedded, one process: the default) and PostgreSQL (a server
+//! database that several replicas share).
 //!
 //! Keys are big-endian so that ranges scan in order: user id for profiles, conversation
 //! state and reminder state, user id ++ local date for check-ins, and due instant ++ user id
@@ -14,10 +15,15 @@ use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
 
 mod keys;
+pub mod migrate;
+mod postgres;
 mod records;
 mod sled_store;
+mod user_lock;
 
+pub use postgres::{PgStore, redact_url};
 pub use sled_store::SledStore;
+pub use user_lock::UserLock;
 
 /// A user, as the transport identifies them (the Telegram user id; 0 for the console).
 pub type UserId = u64;
@@ -159,4 +165,15 @@ pub trait Store: Send + Sync {
     fn raw_keys(&self, user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError>;
     /// Flushes everything to disk.
     fn flush(&self) -> Result<(), StoreError>;
+    /// Waits until no other turn of `user` runs, on this process or (for a shared database)
+    /// any replica, and holds that until the returned lock is dropped: `Engine` holds it for
+    /// a whole turn, so two updates of one user never interleave their reads and writes.
+    /// Blocks the thread; call it from a blocking thread.
+    ///
+    /// The default holds nothing, for a store used by one turn at a time (a test wrapper);
+    /// both backends override it.
+    fn lock_user(&self, user: UserId) -> Result<UserLock, StoreError> {
+        let _ = user;
+        Ok(UserLock::none())
+    }
 }

@@ -6,6 +6,7 @@
 use std::fmt::Display;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -16,6 +17,7 @@ use sled::{Batch, IVec, Tree};
 
 use super::keys::{DAY_KEY_LEN, date_of_day_key, day_key, due_key, user_key};
 use super::records::{Record, decode, encode};
+use super::user_lock::{LocalLocks, UserLock};
 use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
 use crate::engine::state::ConvState;
 use crate::model::{DayRecord, Profile};
@@ -50,6 +52,9 @@ pub struct SledStore {
     due: Tree,
     /// Durable writes that arrive together share one flush.
     flushes: GroupFlush,
+    /// Turns in progress, one per user (`Store::lock_user`): sled is one process, so an
+    /// in-process lock serialises them all.
+    turns: Arc<LocalLocks>,
 }
 
 impl SledStore {
@@ -104,6 +109,7 @@ impl SledStore {
             reminders: db.open_tree(REMINDERS)?,
             due: db.open_tree(DUE)?,
             flushes: GroupFlush::default(),
+            turns: Arc::default(),
             db,
         })
     }
@@ -114,6 +120,20 @@ impl SledStore {
             Some(key) => Ok(date_of_day_key(&key?)),
             None => Ok(None),
         }
+    }
+
+    /// Every user with any record, in id order (`backcheck migrate` copies them all).
+    pub fn users(&self) -> Result<Vec<UserId>, StoreError> {
+        let mut users = std::collections::BTreeSet::new();
+        for tree in [&self.profiles, &self.states, &self.days, &self.reminders] {
+            for key in tree.iter().keys() {
+                let key = key?;
+                if let Some(id) = key.get(..8).and_then(|b| <[u8; 8]>::try_from(b).ok()) {
+                    users.insert(u64::from_be_bytes(id));
+                }
+            }
+        }
+        Ok(users.into_iter().collect())
     }
 
     /// How many users have a profile (for start-up logs and statistics).
@@ -360,6 +380,10 @@ impl Store for SledStore {
     fn flush(&self) -> Result<(), StoreError> {
         self.flushes.flush(|| self.db.flush().map(drop))?;
         Ok(())
+    }
+
+    fn lock_user(&self, user: UserId) -> Result<UserLock, StoreError> {
+        Ok(UserLock::holding(self.turns.lock(user)))
     }
 }
 
