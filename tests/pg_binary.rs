@@ -30,6 +30,9 @@ fn backcheck(
         .env_remove("TELOXIDE_TOKEN")
         .env_remove("BACKCHECK_CONFIG")
         .env_remove("BACKCHECK_DATABASE_URL")
+        // anyhow would print a backtrace under the test harness's RUST_BACKTRACE.
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
         .env("BACKCHECK_DATA_DIR", dir.join("data"))
         .current_dir(dir)
         .stdin(Stdio::piped())
@@ -72,7 +75,9 @@ fn bad_or_unreachable_databases_are_one_line_errors_without_the_password() {
     let dir = tempfile::tempdir().unwrap();
     // Nothing listens on port 1 of 127.0.0.1.
     let unreachable = "postgres://bc:hunter2@127.0.0.1:1/backcheck";
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (environment, the setting the error names, what it says)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (
             vec![("BACKCHECK_DATABASE_URL", unreachable)],
             "BACKCHECK_DATABASE_URL",

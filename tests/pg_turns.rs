@@ -1,8 +1,8 @@
 //! Per-user turns across replicas: two `PgStore`s on one database stand for two replicas,
 //! each with its own Engine. The same user's updates arrive at both at once; every turn must
 //! see the state the previous one wrote, so the conversation advances exactly once per
-//! input. (An unreadable "sticker" re-asks the current question, which bumps the state's
-//! `seq` by one: a lost update would show as a smaller `seq`.)
+//! input. (/remind asks the reminder question afresh, which bumps the state's `seq` by one:
+//! a lost update would show as a smaller `seq`.)
 
 #[path = "support/pg.rs"]
 mod pg;
@@ -11,8 +11,9 @@ use std::sync::Arc;
 
 use backcheck::engine::Engine;
 use backcheck::engine::io::Input;
+use backcheck::model::{Activity, Cleared, Profile};
 use backcheck::script::Script;
-use backcheck::store::{PgStore, Store};
+use backcheck::store::{Change, PgStore, Store};
 use jiff::Timestamp;
 
 /// Inputs per replica.
@@ -32,15 +33,37 @@ fn one_users_turns_on_two_replicas_never_interleave() {
     let (_store_b, b) = replica(&url);
     let now: Timestamp = "2026-03-02T08:00:00Z".parse().unwrap();
     let user = 4242;
-    // Onboarding begins: there is a question to re-ask from now on.
-    assert!(!a.handle(user, Input::Text("/start".into()), now).is_empty());
+    let p = Profile {
+        activities: vec![Activity::Running],
+        session_minutes: 30,
+        cleared: Cleared::Yes,
+        cancer_history: false,
+        time_zone: "UTC".to_owned(),
+        reminder: None,
+        blocked: false,
+        summary_day: Default::default(),
+    };
+    let change = Change {
+        profile: Some(&p),
+        ..Change::default()
+    };
+    store_a.write(user, change).unwrap();
+    let start_over = || Input::Text("/remind".into());
+    assert!(!a.handle(user, start_over(), now).is_empty());
     let start = store_a.state(user).unwrap().unwrap().seq;
+    // One turn alone moves `seq` on by exactly one.
+    b.handle(user, start_over(), now);
+    assert_eq!(
+        store_a.state(user).unwrap().unwrap().seq,
+        start.wrapping_add(1)
+    );
+    let start = start.wrapping_add(1);
 
     std::thread::scope(|scope| {
         for engine in [&a, &b] {
             scope.spawn(move || {
                 for _ in 0..TURNS {
-                    let replies = engine.handle(user, Input::Unsupported, now);
+                    let replies = engine.handle(user, start_over(), now);
                     assert!(!replies.is_empty());
                 }
             });
@@ -102,4 +125,34 @@ fn a_dead_replicas_turn_lock_is_released_with_its_connection() {
         rx.recv_timeout(std::time::Duration::from_secs(10))
             .expect("the lock of a closed session is free");
     });
+}
+
+/// The trait is synchronous; the store bridges to its own runtime, so a call from inside an
+/// async task (here the only thread of a current-thread runtime) works instead of panicking
+/// in a nested `block_on`, and so does dropping the store there.
+#[tokio::test]
+async fn the_store_can_be_called_and_dropped_inside_an_async_task() {
+    let url = pg::database();
+    let store = PgStore::open(&url).unwrap();
+    let p = Profile {
+        activities: vec![Activity::Walking],
+        session_minutes: 20,
+        cleared: Cleared::Yes,
+        cancer_history: false,
+        time_zone: "UTC".to_owned(),
+        reminder: None,
+        blocked: false,
+        summary_day: Default::default(),
+    };
+    let change = Change {
+        profile: Some(&p),
+        durable: true,
+        ..Change::default()
+    };
+    store.write(5, change).unwrap();
+    assert_eq!(store.profile(5).unwrap(), Some(p));
+    let lock = store.lock_user(5).unwrap();
+    drop(lock);
+    drop(store);
+    tokio::task::yield_now().await;
 }

@@ -47,16 +47,10 @@ pub struct PgServer {
 }
 
 /// Settings of a server.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
     /// `fsync = off` makes tests fast; a benchmark measuring commits keeps it on.
     pub fsync: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { fsync: false }
-    }
 }
 
 /// The server shared by every test in this binary.

@@ -22,7 +22,10 @@
 //! pool) can never wait for a connection that a waiting lock holds. The lock goes with the
 //! session: if the connection or the replica dies, PostgreSQL releases it.
 
+mod columns;
+mod ops;
 mod schema;
+mod url;
 mod write;
 
 use std::future::Future;
@@ -30,24 +33,26 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
-use jiff::Timestamp;
-use jiff::civil::Date;
 use tokio::runtime::{Handle, Runtime};
 use tokio_postgres::NoTls;
 
-use super::keys::{day_key, due_key, floor_second, user_key};
+use super::keys::floor_second;
 use super::records::{Record, decode, encode};
-use super::user_lock::{LocalGuard, LocalLocks, UserLock};
-use super::{Change, ReminderState, Store, StoreError, UserData, UserId};
-use crate::engine::state::ConvState;
-use crate::model::{DayRecord, Profile};
+use super::user_lock::LocalLocks;
+use super::{ReminderState, StoreError, UserId};
+use crate::model::Profile;
+use columns::uid;
+use url::hide_password;
+pub use url::redact_url;
 use write::{Outcome, Prepared, Wait};
 
 /// Connections for reads and writes, per replica.
 const POOL_SIZE: usize = 16;
 /// Connections holding turn locks, per replica: one per turn in progress (the Telegram
-/// runtime runs at most 32 blocking tasks).
-const LOCK_POOL_SIZE: usize = 40;
+/// runtime runs at most 32 blocking tasks, so no more turns run at once). With the main
+/// pool, a replica opens at most 48 connections: `max_connections` must allow that times
+/// the replicas.
+const LOCK_POOL_SIZE: usize = 32;
 /// How long connecting may take, unless the URL says (`connect_timeout=`).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a turn waits for another replica's turn of the same user before it fails.
@@ -94,9 +99,9 @@ impl PgStore {
         let handle = runtime.handle().clone();
 
         let mut main = config.clone();
-        main.options(&with_option(&config, "synchronous_commit=on"));
+        main.options(with_option(&config, "synchronous_commit=on"));
         let mut locking = config.clone();
-        locking.options(&with_option(
+        locking.options(with_option(
             &config,
             &format!("lock_timeout={LOCK_TIMEOUT}"),
         ));
@@ -117,7 +122,7 @@ impl PgStore {
             Err(e) => {
                 runtime.shutdown_background();
                 return Err(match e {
-                    StoreError::Open { reason, .. } => open_error(reason),
+                    StoreError::Open { reason, .. } | StoreError::Db(reason) => open_error(reason),
                     other => open_error(other.to_string()),
                 });
             }
@@ -310,467 +315,34 @@ fn with_option(config: &tokio_postgres::Config, setting: &str) -> String {
     }
 }
 
-/// The URL as it may be shown: `postgres://user:***@host/db`. A key-value string loses its
-/// `password=` value.
-pub fn redact_url(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://") {
-        let (authority, tail) = match rest.find(['/', '?']) {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
-        };
-        if let Some((userinfo, host)) = authority.rsplit_once('@') {
-            let user = userinfo.split(':').next().unwrap_or("");
-            let hidden = if userinfo.contains(':') { ":***" } else { "" };
-            let tail = hide_query_password(tail);
-            return format!("{scheme}://{user}{hidden}@{host}{tail}");
-        }
-        return format!("{scheme}://{authority}{}", hide_query_password(tail));
-    }
-    url.split_whitespace()
-        .map(|part| match part.split_once('=') {
-            Some((key, _)) if key.eq_ignore_ascii_case("password") => "password=***".to_owned(),
-            _ => part.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// `?password=...` in a URL's query, hidden.
-fn hide_query_password(tail: &str) -> String {
-    let Some((path, query)) = tail.split_once('?') else {
-        return tail.to_owned();
-    };
-    let query: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if key.eq_ignore_ascii_case("password") => "password=***".to_owned(),
-            _ => pair.to_owned(),
-        })
-        .collect();
-    format!("{path}?{}", query.join("&"))
-}
-
-/// `message` with any password of `url` cut out, in case a driver message quotes it.
-fn hide_password(url: &str, message: &str) -> String {
-    let mut message = message.to_owned();
-    for password in passwords_in(url) {
-        if !password.is_empty() {
-            message = message.replace(&password, "***");
-        }
-    }
-    message
-}
-
-/// The password(s) a URL or key-value string holds, as written.
-fn passwords_in(url: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    if let Some((_, rest)) = url.split_once("://") {
-        let authority = rest.split(['/', '?']).next().unwrap_or("");
-        if let Some((userinfo, _)) = authority.rsplit_once('@') {
-            if let Some((_, password)) = userinfo.split_once(':') {
-                found.push(password.to_owned());
-            }
-        }
-    }
-    for part in url.split(['&', '?', ' ']) {
-        if let Some((key, value)) = part.split_once('=') {
-            if key.eq_ignore_ascii_case("password") {
-                found.push(value.to_owned());
-            }
-        }
-    }
-    found
-}
-
-/// A user id as its bigint column: the same 64 bits.
-fn uid(user: UserId) -> i64 {
-    user as i64
-}
-
-/// A date as the `days.day` column: yyyymmdd, which sorts as dates do (negative years too).
-fn day_number(date: Date) -> i32 {
-    i32::from(date.year()) * 10_000 + i32::from(date.month()) * 100 + i32::from(date.day())
-}
-
-/// The date of a `days.day` value.
-fn date_of_number(number: i32) -> Option<Date> {
-    let (year, rest) = (number.div_euclid(10_000), number.rem_euclid(10_000));
-    Date::new(
-        i16::try_from(year).ok()?,
-        (rest / 100) as i8,
-        (rest % 100) as i8,
-    )
-    .ok()
-}
-
-/// A due second read from the index.
-fn due_instant(second: i64) -> Result<Timestamp, StoreError> {
-    Timestamp::from_second(second).map_err(|_| StoreError::Corrupt {
-        what: "reminder index",
-        reason: format!("{second} is not a due instant"),
-    })
-}
-
-/// Every table of the store's schema with a `user_id` column: the known ones and any added
-/// later, so that /forget and `raw_keys` cannot miss one. `reminders` comes first: it is the
-/// row writes lock first.
-const USER_TABLES: &str = "SELECT c.relname::text FROM pg_attribute a
-     JOIN pg_class c ON c.oid = a.attrelid
-     WHERE a.attname = 'user_id' AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-       AND c.relnamespace = current_schema()::regnamespace
-     ORDER BY c.relname <> 'reminders', c.relname";
-
-/// A table name as an SQL identifier.
-fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// A turn lock: the in-process lock, and the connection holding the advisory lock.
-struct PgUserLock {
-    conn: Option<Object>,
-    handle: Handle,
-    user: i64,
-    /// Released after the advisory unlock is on its way (field drop order).
-    _local: LocalGuard,
-}
-
-impl Drop for PgUserLock {
-    fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else {
-            return;
-        };
-        let user = self.user;
-        self.handle.spawn(async move {
-            if let Err(e) = conn
-                .execute("SELECT pg_advisory_unlock($1)", &[&user])
-                .await
-            {
-                // Closing the session releases the lock for sure.
-                tracing::warn!(error = %e, "cannot release a turn lock; closing its connection");
-                drop(Object::take(conn));
-            }
-        });
-    }
-}
-
-impl Store for PgStore {
-    fn profile(&self, user: UserId) -> Result<Option<Profile>, StoreError> {
-        self.get("SELECT value FROM profiles WHERE user_id = $1", user)
-    }
-
-    fn state(&self, user: UserId) -> Result<Option<ConvState>, StoreError> {
-        self.get("SELECT value FROM states WHERE user_id = $1", user)
-    }
-
-    fn day(&self, user: UserId, date: Date) -> Result<Option<DayRecord>, StoreError> {
-        self.with_client(move |client| async move {
-            let stmt = client
-                .prepare_cached("SELECT value FROM days WHERE user_id = $1 AND day = $2")
-                .await?;
-            let row = client
-                .query_opt(&stmt, &[&uid(user), &day_number(date)])
-                .await?;
-            row.map(|row| decode(row.get::<_, &[u8]>(0))).transpose()
-        })
-    }
-
-    fn days(&self, user: UserId, from: Date, to: Date) -> Result<Vec<DayRecord>, StoreError> {
-        if from > to {
-            return Ok(Vec::new());
-        }
-        self.with_client(move |client| async move {
-            let stmt = client
-                .prepare_cached(
-                    "SELECT value FROM days WHERE user_id = $1 AND day BETWEEN $2 AND $3
-                     ORDER BY day",
-                )
-                .await?;
-            let rows = client
-                .query(&stmt, &[&uid(user), &day_number(from), &day_number(to)])
-                .await?;
-            rows.iter()
-                .map(|row| decode(row.get::<_, &[u8]>(0)))
-                .collect()
-        })
-    }
-
-    fn reminder(&self, user: UserId) -> Result<Option<ReminderState>, StoreError> {
-        self.get("SELECT value FROM reminders WHERE user_id = $1", user)
-    }
-
-    fn due(&self, up_to: Timestamp, limit: usize) -> Result<Vec<(Timestamp, UserId)>, StoreError> {
-        let (up_to, limit) = (
-            floor_second(up_to),
-            i64::try_from(limit).unwrap_or(i64::MAX),
-        );
-        self.with_client(move |client| async move {
-            let stmt = client
-                .prepare_cached(
-                    "SELECT due, user_id FROM due WHERE due <= $1 ORDER BY due, user_id LIMIT $2",
-                )
-                .await?;
-            let rows = client.query(&stmt, &[&up_to, &limit]).await?;
-            rows.iter()
-                .map(|row| Ok((due_instant(row.get(0))?, row.get::<_, i64>(1) as UserId)))
-                .collect()
-        })
-    }
-
-    fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
-        self.with_client(|client| async move {
-            let stmt = client.prepare_cached("SELECT min(due) FROM due").await?;
-            let first: Option<i64> = client.query_one(&stmt, &[]).await?.get(0);
-            first.map(due_instant).transpose()
-        })
-    }
-
-    /// Locks the reminder row, so that a write re-pointing it at this very entry cannot
-    /// lose it.
-    fn remove_due(&self, due: Timestamp, user: UserId) -> Result<(), StoreError> {
-        let second = floor_second(due);
-        self.with_client(move |mut client| async move {
-            let tx = client.transaction().await?;
-            let row = tx
-                .query_opt(
-                    "SELECT value FROM reminders WHERE user_id = $1 FOR UPDATE",
-                    &[&uid(user)],
-                )
-                .await?;
-            let points_here = match row {
-                Some(row) => matches!(
-                    decode::<ReminderState>(row.get(0)),
-                    Ok(ReminderState { next_due: Some(next), .. }) if floor_second(next) == second
-                ),
-                None => false,
-            };
-            if !points_here {
-                tx.execute(
-                    "DELETE FROM due WHERE due = $1 AND user_id = $2",
-                    &[&second, &uid(user)],
-                )
-                .await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    fn write(&self, user: UserId, change: Change<'_>) -> Result<(), StoreError> {
-        let Some(prepared) = Prepared::new(user, &change)? else {
-            return Ok(());
-        };
-        match self.write_one(prepared)? {
-            Outcome::Applied => Ok(()),
-            Outcome::Conflict | Outcome::Raced => Err(StoreError::Conflict),
-        }
-    }
-
-    /// One transaction claiming rows with `FOR UPDATE SKIP LOCKED` (see `write`). A batch
-    /// naming a user twice is applied change by change instead, in order.
-    fn write_many(&self, changes: &[(UserId, Change<'_>)]) -> Result<Vec<bool>, StoreError> {
-        let mut seen = std::collections::HashSet::new();
-        if !changes.iter().all(|(user, _)| seen.insert(*user)) {
-            let mut applied = Vec::with_capacity(changes.len());
-            for &(user, change) in changes {
-                match self.write(user, change) {
-                    Ok(()) => applied.push(true),
-                    Err(StoreError::Conflict) => applied.push(false),
-                    Err(e) => return Err(e),
-                }
-            }
-            return Ok(applied);
-        }
-        let mut slots = Vec::with_capacity(changes.len());
-        let mut prepared = Vec::new();
-        for (user, change) in changes {
-            match Prepared::new(*user, change)? {
-                Some(p) => {
-                    slots.push(Some(prepared.len()));
-                    prepared.push(p);
-                }
-                None => slots.push(None),
-            }
-        }
-        let users: Vec<UserId> = prepared.iter().map(Prepared::user).collect();
-        let outcomes = if prepared.is_empty() {
-            Vec::new()
-        } else {
-            self.apply(prepared, Wait::SkipLocked)?
-        };
-        let mut applied = Vec::with_capacity(changes.len());
-        for slot in slots {
-            let Some(i) = slot else {
-                applied.push(true);
-                continue;
-            };
-            applied.push(match outcomes[i] {
-                Outcome::Applied => true,
-                Outcome::Conflict => false,
-                // An unconditional change that lost its row: applied on its own, waiting.
-                Outcome::Raced => {
-                    let (user, change) = changes[i];
-                    debug_assert_eq!(user, users[i]);
-                    match self.write(user, change) {
-                        Ok(()) => true,
-                        Err(StoreError::Conflict) => false,
-                        Err(e) => return Err(e),
-                    }
-                }
-            });
-        }
-        Ok(applied)
-    }
-
-    fn forget(&self, user: UserId) -> Result<(), StoreError> {
-        self.with_client(move |mut client| async move {
-            let tx = client.transaction().await?;
-            let tables = tx.query(USER_TABLES, &[]).await?;
-            for row in tables {
-                let table: String = row.get(0);
-                let sql = format!("DELETE FROM {} WHERE user_id = $1", quoted(&table));
-                tx.execute(&sql, &[&uid(user)]).await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
-    fn export(&self, user: UserId) -> Result<UserData, StoreError> {
-        Ok(UserData {
-            user,
-            profile: self.profile(user)?,
-            state: self.state(user)?,
-            days: self.days(user, Date::MIN, Date::MAX)?,
-            reminder: self.reminder(user)?,
-        })
-    }
-
-    /// The sled store's keys for the same rows (user id, user id ++ date, due second ++ user
-    /// id), so both backends list a user alike; a table this module does not know lists the
-    /// user key once per row.
-    fn raw_keys(&self, user: UserId) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
-        self.with_client(move |client| async move {
-            let mut found = Vec::new();
-            for row in client.query(USER_TABLES, &[]).await? {
-                let table: String = row.get(0);
-                let keys: Vec<Vec<u8>> = match table.as_str() {
-                    "days" => client
-                        .query("SELECT day FROM days WHERE user_id = $1", &[&uid(user)])
-                        .await?
-                        .iter()
-                        .filter_map(|r| date_of_number(r.get(0)))
-                        .map(|d| day_key(user, d).to_vec())
-                        .collect(),
-                    "due" => {
-                        let rows = client
-                            .query("SELECT due FROM due WHERE user_id = $1", &[&uid(user)])
-                            .await?;
-                        let mut keys = Vec::new();
-                        for r in rows {
-                            keys.push(due_key(due_instant(r.get(0))?, user).to_vec());
-                        }
-                        keys
-                    }
-                    _ => {
-                        let sql =
-                            format!("SELECT count(*) FROM {} WHERE user_id = $1", quoted(&table));
-                        let n: i64 = client.query_one(&sql, &[&uid(user)]).await?.get(0);
-                        (0..n).map(|_| user_key(user).to_vec()).collect()
-                    }
-                };
-                found.extend(keys.into_iter().map(|key| (table.clone(), key)));
-            }
-            found.sort();
-            Ok(found)
-        })
-    }
-
-    /// Every commit is already synchronous.
-    fn flush(&self) -> Result<(), StoreError> {
-        Ok(())
-    }
-
-    fn lock_user(&self, user: UserId) -> Result<UserLock, StoreError> {
-        let local = self.local.lock(user);
-        let pool = self.locks.clone();
-        let id = uid(user);
-        let conn = self.run(async move {
-            let client = pool.get().await?;
-            client
-                .execute("SELECT pg_advisory_lock($1)", &[&id])
-                .await?;
-            Ok(client)
-        })?;
-        Ok(UserLock::holding(PgUserLock {
-            conn: Some(conn),
-            handle: self.handle.clone(),
-            user: id,
-            _local: local,
-        }))
-    }
-}
-
 impl From<tokio_postgres::Error> for StoreError {
     fn from(error: tokio_postgres::Error) -> Self {
         match error.as_db_error() {
             Some(db) => StoreError::Db(format!("PostgreSQL: {}", db.message())),
-            None => StoreError::Db(error.to_string()),
+            None => StoreError::Db(with_causes(&error)),
         }
     }
 }
 
 impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(error: deadpool_postgres::PoolError) -> Self {
-        StoreError::Db(format!("no database connection: {error}"))
+        match error {
+            deadpool_postgres::PoolError::Backend(e) => e.into(),
+            other => StoreError::Db(format!("no database connection: {}", with_causes(&other))),
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use jiff::civil::date;
-
-    #[test]
-    fn day_numbers_sort_as_dates_and_round_trip() {
-        let dates = [
-            date(-9999, 1, 1),
-            date(-1, 12, 31),
-            date(0, 1, 1),
-            date(2025, 12, 31),
-            date(2026, 1, 1),
-            date(9999, 12, 31),
-        ];
-        for pair in dates.windows(2) {
-            assert!(day_number(pair[0]) < day_number(pair[1]), "{pair:?}");
+/// An error and its causes on one line ("error connecting to server: Connection refused").
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message = format!("{message}: {text}");
         }
-        for d in dates {
-            assert_eq!(date_of_number(day_number(d)), Some(d));
-        }
-        assert_eq!(day_number(date(2026, 3, 1)), 20260301);
-        assert_eq!(date_of_number(20261341), None);
+        source = cause.source();
     }
-
-    #[test]
-    fn urls_are_shown_without_their_password() {
-        assert_eq!(
-            redact_url("postgres://bc:s3cr%40t@db.example:5432/backcheck?sslmode=disable"),
-            "postgres://bc:***@db.example:5432/backcheck?sslmode=disable"
-        );
-        assert_eq!(
-            redact_url("postgresql://bc@localhost/bc"),
-            "postgresql://bc@localhost/bc"
-        );
-        assert_eq!(
-            redact_url("postgres://localhost/bc?user=bc&password=hunter2"),
-            "postgres://localhost/bc?user=bc&password=***"
-        );
-        assert_eq!(
-            redact_url("host=localhost user=bc password=hunter2 dbname=bc"),
-            "host=localhost user=bc password=*** dbname=bc"
-        );
-        assert_eq!(
-            hide_password("postgres://bc:hunter2@h/db", "login hunter2 refused"),
-            "login *** refused"
-        );
-    }
+    message
 }

@@ -14,7 +14,8 @@ use std::collections::{HashMap, HashSet};
 use deadpool_postgres::Transaction;
 use jiff::civil::Date;
 
-use super::{day_number, floor_second, uid};
+use super::columns::{date_of_number, day_number, uid};
+use crate::store::keys::floor_second;
 use crate::store::records::{decode, encode};
 use crate::store::{Change, ReminderState, StoreError, UserId};
 
@@ -53,10 +54,6 @@ impl Prepared {
             reminder: reminder.cloned(),
             expect: expect_reminder.map(|e| e.cloned()),
         }))
-    }
-
-    pub(super) fn user(&self) -> UserId {
-        self.user
     }
 
     /// Whether the change must read (and lock) the stored reminder.
@@ -259,7 +256,7 @@ async fn latest_days(
         .await?;
     for row in tx.query(&stmt, &[&users]).await? {
         let (user, day): (i64, i32) = (row.get(0), row.get(1));
-        if let Some(date) = super::date_of_number(day) {
+        if let Some(date) = date_of_number(day) {
             latest.insert(user as UserId, date);
         }
     }
