@@ -24,7 +24,6 @@ mod answers;
 #[allow(dead_code)]
 mod fake_bot_api;
 #[path = "../tests/support/pg.rs"]
-#[allow(dead_code)]
 mod pg;
 #[path = "../tests/support/webhook_feeder.rs"]
 #[allow(dead_code)]

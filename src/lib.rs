@@ -6,7 +6,8 @@
 //!
 //! A tour, from the outside in:
 //!
-//! - [`telegram`]: the Telegram bot: long polling, inline keyboards, retries, shutdown.
+//! - [`telegram`]: the Telegram bot: long polling or webhooks, inline keyboards, retries,
+//!   shutdown.
 //! - [`http`] and [`metrics`]: `/healthz` and `/metrics` for the person running the bot.
 //! - [`config`]: the settings (file, environment), with errors that name the key.
 //! - [`console`]: the terminal chat: buttons as numbered choices.

@@ -21,7 +21,9 @@ use backcheck::engine::Engine;
 use backcheck::engine::state::ConvState;
 use backcheck::model::Question;
 use backcheck::model::{DayRecord, Profile};
-use backcheck::store::{Change, ReminderState, SledStore, Store, StoreError, UserData, UserId};
+use backcheck::store::{
+    Change, ReminderState, SledStore, Store, StoreError, UserData, UserId, UserLock,
+};
 use backcheck::telegram::{self, MAX_BODY, Mode, TelegramError, WebhookSettings};
 use harness::{Talk, Watch, clock, onboard, prompt, script, settings};
 use jiff::Timestamp;
@@ -101,6 +103,9 @@ impl Store for FlakyStore {
     }
     fn flush(&self) -> Result<(), StoreError> {
         self.inner.flush()
+    }
+    fn lock_user(&self, user: UserId) -> Result<UserLock, StoreError> {
+        self.inner.lock_user(user)
     }
 }
 
