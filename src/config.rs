@@ -48,6 +48,38 @@ impl fmt::Debug for Token {
     }
 }
 
+/// How updates reach the bot (`telegram.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The bot asks Telegram for updates (getUpdates): one process per token.
+    Polling,
+    /// Telegram POSTs updates to `telegram.webhook.listen` (through a reverse proxy, to any
+    /// of several replicas).
+    Webhook,
+}
+
+/// `[telegram.webhook]`: where webhook mode listens and the secret every request carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// The address to listen on, as `host:port`.
+    pub listen: String,
+    /// The secret token Telegram sends in every request (given to setWebhook); required in
+    /// webhook mode. Kept out of `Debug` like the token.
+    pub secret: Option<Token>,
+    /// The public HTTPS URL Telegram posts to, for `backcheck webhook set` only.
+    pub url: Option<String>,
+}
+
+impl Default for Webhook {
+    fn default() -> Self {
+        Webhook {
+            listen: "0.0.0.0:8443".to_string(),
+            secret: None,
+            url: None,
+        }
+    }
+}
+
 /// The settings in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -66,6 +98,11 @@ pub struct Config {
     /// Keep Telegram's flood limits (`telegram.throttle`); false only for load tests against
     /// a fake Bot API.
     pub throttle: bool,
+    /// Long polling or webhook (`telegram.mode`).
+    pub mode: Mode,
+    pub webhook: Webhook,
+    /// `[http] listen`: where long polling serves /healthz and /metrics (None: nowhere).
+    pub http_listen: Option<String>,
 }
 
 impl Default for Config {
@@ -81,6 +118,9 @@ impl Default for Config {
             default_time_zone: "UTC".to_string(),
             log: "info".to_string(),
             throttle: true,
+            mode: Mode::Polling,
+            webhook: Webhook::default(),
+            http_listen: None,
         }
     }
 }
@@ -88,9 +128,11 @@ impl Default for Config {
 /// The keys that hold `true` or `false`; every other key holds a string.
 const BOOL_KEYS: [&str; 1] = ["telegram.throttle"];
 
-/// Every key the file may hold, by section.
-const KEYS: [(&str, &[&str]); 6] = [
-    ("telegram", &["token", "api_url", "throttle"]),
+/// Every key the file may hold, by section (a dotted section is a table inside another).
+const KEYS: [(&str, &[&str]); 8] = [
+    ("telegram", &["token", "api_url", "throttle", "mode"]),
+    ("telegram.webhook", &["listen", "secret", "url"]),
+    ("http", &["listen"]),
     ("storage", &["data_dir"]),
     ("store", &["backend", "url"]),
     ("dialogs", &["dir", "language"]),
@@ -130,6 +172,10 @@ impl Config {
         if let Some(dir) = env("BACKCHECK_DATA_DIR").filter(|s| !s.trim().is_empty()) {
             config.data_dir = PathBuf::from(dir);
         }
+        if let Some(secret) = env("BACKCHECK_WEBHOOK_SECRET").filter(|s| !s.trim().is_empty()) {
+            let secret = check_secret("BACKCHECK_WEBHOOK_SECRET", "environment", secret.trim())?;
+            config.webhook.secret = Some(secret);
+        }
         config.store = config.store.with_env(env, &config.source)?;
         Ok(config)
     }
@@ -158,28 +204,16 @@ impl Config {
             reason: reason.to_string(),
         };
         for (section, value) in &table {
-            let Some((_, keys)) = KEYS.iter().find(|(s, _)| s == section) else {
-                let known: Vec<&str> = KEYS.iter().map(|(s, _)| *s).collect();
+            if !KEYS.iter().any(|(s, _)| s == section) {
+                let known: Vec<&str> = KEYS
+                    .iter()
+                    .map(|(s, _)| *s)
+                    .filter(|s| !s.contains('.'))
+                    .collect();
                 let reason = format!("unknown section; expected one of: {}", known.join(", "));
                 return Err(key_error(section, &reason));
-            };
-            let Some(inner) = value.as_table() else {
-                return Err(key_error(section, "must be a section like [section]"));
-            };
-            for (key, value) in inner {
-                let dotted = format!("{section}.{key}");
-                if !keys.contains(&key.as_str()) {
-                    let reason = format!("unknown key; expected one of: {}", keys.join(", "));
-                    return Err(key_error(&dotted, &reason));
-                }
-                if BOOL_KEYS.contains(&dotted.as_str()) {
-                    if !value.is_bool() {
-                        return Err(key_error(&dotted, "must be true or false (no quotes)"));
-                    }
-                } else if !value.is_str() {
-                    return Err(key_error(&dotted, "must be a string in quotes"));
-                }
             }
+            check_section(section, value, &key_error)?;
         }
         let get = |section: &str, key: &str| -> Option<String> {
             table
@@ -239,12 +273,98 @@ impl Config {
         {
             c.throttle = throttle;
         }
+        c.mode = match get("telegram", "mode").as_deref() {
+            None | Some("" | "polling") => Mode::Polling,
+            Some("webhook") => Mode::Webhook,
+            Some(other) => {
+                let reason = format!("must be \"polling\" or \"webhook\", got {other:?}");
+                return Err(key_error("telegram.mode", &reason));
+            }
+        };
+        let hook = |key: &str| -> Option<String> {
+            let value = table.get("telegram")?.get("webhook")?.get(key)?.as_str()?;
+            Some(value.trim().to_string()).filter(|v| !v.is_empty())
+        };
+        if let Some(listen) = hook("listen") {
+            c.webhook.listen = check_listen("telegram.webhook.listen", path, &listen)?;
+        }
+        if let Some(secret) = hook("secret") {
+            c.webhook.secret = Some(check_secret("telegram.webhook.secret", path, &secret)?);
+        }
+        if let Some(url) = hook("url") {
+            c.webhook.url = Some(check_url("telegram.webhook.url", path, &url)?);
+        }
+        if let Some(listen) = get("http", "listen").filter(|l| !l.is_empty()) {
+            c.http_listen = Some(check_listen("http.listen", path, &listen)?);
+        }
         Ok(c)
     }
 
     /// The folder of this language's dialog files, or None for the built-in ones.
     pub fn dialogs_folder(&self) -> Option<PathBuf> {
         self.dialogs_dir.as_ref().map(|d| d.join(&self.language))
+    }
+}
+
+/// Checks one section's keys (and, for a dotted section like `telegram.webhook`, the table
+/// inside it): known names, and strings or booleans where expected.
+fn check_section(
+    section: &str,
+    value: &toml::Value,
+    key_error: &dyn Fn(&str, &str) -> ConfigError,
+) -> Result<(), ConfigError> {
+    let Some((_, keys)) = KEYS.iter().find(|(s, _)| *s == section) else {
+        return Err(key_error(section, "unknown section"));
+    };
+    let Some(inner) = value.as_table() else {
+        return Err(key_error(section, "must be a section like [section]"));
+    };
+    for (key, value) in inner {
+        let dotted = format!("{section}.{key}");
+        if value.is_table() && KEYS.iter().any(|(s, _)| *s == dotted) {
+            check_section(&dotted, value, key_error)?;
+            continue;
+        }
+        if !keys.contains(&key.as_str()) {
+            let reason = format!("unknown key; expected one of: {}", keys.join(", "));
+            return Err(key_error(&dotted, &reason));
+        }
+        if BOOL_KEYS.contains(&dotted.as_str()) {
+            if !value.is_bool() {
+                return Err(key_error(&dotted, "must be true or false (no quotes)"));
+            }
+        } else if !value.is_str() {
+            return Err(key_error(&dotted, "must be a string in quotes"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a listening address: `host:port` with an IP address ("0.0.0.0:8443").
+fn check_listen(key: &str, path: &str, listen: &str) -> Result<String, ConfigError> {
+    match listen.parse::<std::net::SocketAddr>() {
+        Ok(_) => Ok(listen.to_string()),
+        Err(_) => Err(ConfigError::Key {
+            path: path.to_string(),
+            key: key.to_string(),
+            reason: format!("must be an IP address and port like \"0.0.0.0:8443\", got {listen:?}"),
+        }),
+    }
+}
+
+/// Checks a webhook secret as Telegram accepts it: 1 to 256 of A-Z, a-z, 0-9, _ and -. The
+/// value is never shown in the error.
+fn check_secret(key: &str, path: &str, secret: &str) -> Result<Token, ConfigError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    if (1..=256).contains(&secret.len()) && secret.chars().all(allowed) {
+        Ok(Token::new(secret))
+    } else {
+        Err(ConfigError::Key {
+            path: path.to_string(),
+            key: key.to_string(),
+            reason: "must be 1 to 256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+                .to_string(),
+        })
     }
 }
 
@@ -280,6 +400,45 @@ mod tests {
         assert_eq!(c.default_time_zone, d.default_time_zone);
         assert_eq!(c.api_url.as_deref(), Some("https://api.telegram.org"));
         assert!(c.throttle && d.throttle);
+        assert_eq!(c.mode, Mode::Polling);
+        assert_eq!(c.webhook, d.webhook);
+        assert_eq!(c.http_listen, None);
+    }
+
+    #[test]
+    fn webhook_mode_and_the_http_listener_are_read() {
+        let text = "[telegram]\nmode = \"webhook\"\n[telegram.webhook]\nlisten = \"127.0.0.1:8000\"\n\
+                    secret = \"abc_DEF-9\"\nurl = \"https://bot.example.com/tg\"\n\
+                    [http]\nlisten = \"127.0.0.1:9090\"\n";
+        let c = Config::from_toml(text, "c.toml").unwrap();
+        assert_eq!(c.mode, Mode::Webhook);
+        assert_eq!(c.webhook.listen, "127.0.0.1:8000");
+        assert_eq!(
+            c.webhook.secret.as_ref().map(Token::expose),
+            Some("abc_DEF-9")
+        );
+        assert_eq!(c.webhook.url.as_deref(), Some("https://bot.example.com/tg"));
+        assert_eq!(c.http_listen.as_deref(), Some("127.0.0.1:9090"));
+        assert!(
+            !format!("{c:?}").contains("abc_DEF"),
+            "the secret is hidden"
+        );
+
+        let env = |k: &str| (k == "BACKCHECK_WEBHOOK_SECRET").then(|| "from-env".to_string());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, text).unwrap();
+        let c = Config::load(Some(&path), &env).unwrap();
+        assert_eq!(
+            c.webhook.secret.as_ref().map(Token::expose),
+            Some("from-env")
+        );
+        let bad = |k: &str| (k == "BACKCHECK_WEBHOOK_SECRET").then(|| "no spaces".to_string());
+        let e = Config::load(Some(&path), &bad).unwrap_err().to_string();
+        assert!(
+            e.contains("BACKCHECK_WEBHOOK_SECRET") && !e.contains("no spaces"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -324,6 +483,33 @@ mod tests {
                 "true or false",
             ),
             ("[telegram]\ntoken = true\n", "telegram.token", "string"),
+            (
+                "[telegram]\nmode = \"push\"\n",
+                "telegram.mode",
+                "\"webhook\"",
+            ),
+            (
+                "[telegram.webhook]\nlisten = \"localhost\"\n",
+                "telegram.webhook.listen",
+                "IP address and port",
+            ),
+            (
+                "[telegram.webhook]\nsecret = \"has space\"\n",
+                "telegram.webhook.secret",
+                "1 to 256",
+            ),
+            (
+                "[telegram.webhook]\nurl = \"bot.example.com\"\n",
+                "telegram.webhook.url",
+                "https://",
+            ),
+            (
+                "[telegram.webhook]\nport = \"1\"\n",
+                "telegram.webhook.port",
+                "unknown key",
+            ),
+            ("[http]\nlisten = \":x\"\n", "http.listen", "IP address"),
+            ("[htp]\n", "htp", "unknown section"),
         ];
         for (text, key, reason) in cases {
             let e = Config::from_toml(text, "c.toml").unwrap_err().to_string();
@@ -350,7 +536,7 @@ mod tests {
         assert_eq!(c.token.as_ref().map(Token::expose), Some("123:secret"));
         assert_eq!(c.data_dir, PathBuf::from("/tmp/b"));
         assert_eq!(c.api_url.as_deref(), Some("http://127.0.0.1:9"));
-        assert!(!format!("{c:?}").contains("secret"));
+        assert!(!format!("{c:?}").contains("123:secret"));
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //!
 //! A tour, from the outside in:
 //!
-//! - [`telegram`]: the Telegram bot: long polling, inline keyboards, retries, shutdown.
+//! - [`telegram`]: the Telegram bot: long polling or webhooks, inline keyboards, retries,
+//!   shutdown.
+//! - [`http`] and [`metrics`]: `/healthz` and `/metrics` for the person running the bot.
 //! - [`config`]: the settings (file, environment), with errors that name the key.
 //! - [`console`]: the terminal chat: buttons as numbered choices.
 //! - [`engine`]: the conversation state machine, sans-IO: `handle(user, input, now)`
@@ -27,6 +29,8 @@ pub mod config;
 pub mod console;
 pub mod engine;
 pub mod history;
+pub mod http;
+pub mod metrics;
 pub mod model;
 pub mod reminders;
 pub mod script;

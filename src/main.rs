@@ -1,6 +1,7 @@
 //! The command line: `backcheck run` (Telegram), `backcheck chat` (console), `backcheck check`
-//! (config and dialogs), `backcheck migrate` (sled to PostgreSQL). With no subcommand,
-//! Telegram when a token is configured, otherwise the console chat.
+//! (config and dialogs), `backcheck webhook set|delete|info`, `backcheck migrate` (sled to
+//! PostgreSQL). With no subcommand, Telegram when a token is configured, otherwise the
+//! console chat.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -10,14 +11,14 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Parser, Subcommand};
 
 use backcheck::clock::SystemClock;
-use backcheck::config::{Backend, Config, DatabaseUrl};
+use backcheck::config::{Backend, Config, DatabaseUrl, Mode};
 use backcheck::console::{CONSOLE_USER, Console};
 use backcheck::engine::Engine;
 use backcheck::model::Language;
 use backcheck::script::Scripts;
 use backcheck::store::{PgStore, SledStore, Store};
 use backcheck::telegram::redact::{RedactingStderr, Redactor};
-use backcheck::telegram::{self, TelegramSettings};
+use backcheck::telegram::{self, Registration, TelegramSettings, WebhookSettings};
 
 #[derive(Parser)]
 #[command(
@@ -39,7 +40,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Cmd {
     /// Run the Telegram bot (needs a token: TELOXIDE_TOKEN or telegram.token).
-    Run,
+    Run {
+        /// Receive updates by webhook on telegram.webhook.listen (as telegram.mode =
+        /// "webhook"), instead of long polling.
+        #[arg(long)]
+        webhook: bool,
+    },
     /// Chat with backcheck in this terminal, on the same database.
     Chat,
     /// Check the config and the dialog files, then exit.
@@ -55,6 +61,35 @@ enum Cmd {
         #[arg(long, num_args = 1..=2, value_names = ["BACKEND", "URL"], required = true)]
         to: Vec<String>,
     },
+    /// Register or remove the webhook with Telegram (once per deployment, not per replica).
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebhookCmd {
+    /// setWebhook: Telegram POSTs updates to URL with the secret (BACKCHECK_WEBHOOK_SECRET or
+    /// telegram.webhook.secret).
+    Set {
+        /// The public HTTPS URL (default: telegram.webhook.url).
+        url: Option<String>,
+        /// Updates Telegram delivers at once (1-100); each holds a connection for its turn.
+        #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u8).range(1..=100))]
+        max_connections: u8,
+        /// Drop the updates waiting at Telegram.
+        #[arg(long)]
+        drop_pending: bool,
+    },
+    /// deleteWebhook: back to long polling.
+    Delete {
+        /// Drop the updates waiting at Telegram.
+        #[arg(long)]
+        drop_pending: bool,
+    },
+    /// getWebhookInfo: the URL Telegram posts to, updates waiting, the last error.
+    Info,
 }
 
 fn main() -> Result<()> {
@@ -63,7 +98,7 @@ fn main() -> Result<()> {
     let config = Config::load(cli.config.as_deref(), &env)?;
     let command = match cli.command {
         Some(c) => c,
-        None if config.token.is_some() => Cmd::Run,
+        None if config.token.is_some() => Cmd::Run { webhook: false },
         None => Cmd::Chat,
     };
     init_logging(&config, matches!(command, Cmd::Chat));
@@ -82,7 +117,8 @@ fn main() -> Result<()> {
             Ok(())
         }
         Cmd::Chat => chat(&config, script, cli.lang),
-        Cmd::Run => run(&config, script),
+        Cmd::Run { webhook } => run(&config, script, webhook),
+        Cmd::Webhook { action } => webhook(&config, action),
         Cmd::Migrate { from, to } => migrate(&config, &from, &to),
     }
 }
@@ -221,12 +257,25 @@ fn chat(config: &Config, scripts: Scripts, lang: Option<Language>) -> Result<()>
 /// check-in): at 1,000 updates/s, p99 was 61-181 ms with 8 threads, 16-55 ms with 32.
 const BLOCKING_THREADS: usize = 32;
 
-/// The Telegram bot, until Ctrl-C or SIGTERM.
-fn run(config: &Config, script: Scripts) -> Result<()> {
+/// The Telegram bot, until Ctrl-C or SIGTERM; by webhook when `webhook` or the config says.
+fn run(config: &Config, script: Scripts, webhook: bool) -> Result<()> {
     let Some(token) = config.token.clone() else {
         bail!(
             "no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config (see config.example.toml)"
         );
+    };
+    let mode = if webhook || config.mode == Mode::Webhook {
+        let listener = backcheck::http::bind(&config.webhook.listen, "telegram.webhook.listen")?;
+        telegram::Mode::Webhook(WebhookSettings {
+            listener,
+            secret: secret(config)?,
+        })
+    } else {
+        let http = config.http_listen.as_deref();
+        let http = http.map(|addr| backcheck::http::bind(addr, "http.listen"));
+        telegram::Mode::Polling {
+            http: http.transpose()?,
+        }
     };
     let engine = Arc::new(engine(config, script)?);
     let mut settings = TelegramSettings::new(token, config.api_url.clone());
@@ -241,12 +290,65 @@ fn run(config: &Config, script: Scripts) -> Result<()> {
         .max_blocking_threads(BLOCKING_THREADS)
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(telegram::run(
+    runtime.block_on(telegram::run_with(
         engine,
         settings,
+        mode,
         Arc::new(SystemClock),
         stop_signal(),
     ))?;
+    Ok(())
+}
+
+/// The webhook's secret token, which webhook mode and `webhook set` require.
+fn secret(config: &Config) -> Result<String> {
+    match &config.webhook.secret {
+        Some(secret) => Ok(secret.expose().to_string()),
+        None => bail!(
+            "webhook mode needs a secret token: set BACKCHECK_WEBHOOK_SECRET or telegram.webhook.secret (1 to 256 of A-Z, a-z, 0-9, _ and -)"
+        ),
+    }
+}
+
+/// `backcheck webhook set|delete|info`: one call to Telegram.
+fn webhook(config: &Config, action: WebhookCmd) -> Result<()> {
+    let Some(token) = config.token.clone() else {
+        bail!("no Telegram token: set TELOXIDE_TOKEN or telegram.token in the config");
+    };
+    let settings = TelegramSettings::new(token, config.api_url.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    match action {
+        WebhookCmd::Set {
+            url,
+            max_connections,
+            drop_pending,
+        } => {
+            let Some(url) = url.or_else(|| config.webhook.url.clone()) else {
+                bail!(
+                    "no webhook URL: give it (backcheck webhook set URL) or set telegram.webhook.url"
+                );
+            };
+            let hook = Registration {
+                url,
+                secret: secret(config)?,
+                max_connections,
+                drop_pending,
+            };
+            runtime.block_on(telegram::register_webhook(&settings, &hook))?;
+            println!("webhook set: Telegram now posts updates to {}", hook.url);
+        }
+        WebhookCmd::Delete { drop_pending } => {
+            runtime.block_on(telegram::unregister_webhook(&settings, drop_pending))?;
+            println!("webhook removed: run backcheck with long polling again");
+        }
+        WebhookCmd::Info => print!(
+            "{}",
+            runtime.block_on(telegram::describe_webhook(&settings))?
+        ),
+    }
     Ok(())
 }
 

@@ -35,6 +35,7 @@ pub async fn unsupported(bot: TgBot, app: Arc<App>, msg: Message) -> HandlerResu
 /// A pressed inline button. The press is answered first, so the button stops spinning
 /// whatever happens next.
 pub async fn button(bot: TgBot, app: Arc<App>, q: CallbackQuery) -> HandlerResult {
+    let turn = crate::metrics::Turn::start();
     let answered = with_retry(&app.retry, || {
         bot.answer_callback_query(q.id.clone()).send()
     })
@@ -68,12 +69,15 @@ pub async fn button(bot: TgBot, app: Arc<App>, q: CallbackQuery) -> HandlerResul
         chat,
         user: Some(user),
     };
-    outbox.deliver(replies, pressed).await
+    let delivered = outbox.deliver(replies, pressed).await;
+    turn.done();
+    delivered
 }
 
 /// A message in a group, supergroup or channel: said once per chat (and process) that the
 /// bot works in private chats only. Nothing reaches the Engine, so nothing is stored.
 pub async fn group_chat(bot: TgBot, app: Arc<App>, msg: Message) -> HandlerResult {
+    crate::metrics::METRICS.updates.inc();
     if !app.first_word_in(msg.chat.id) {
         return Ok(());
     }
@@ -93,11 +97,13 @@ pub async fn group_chat(bot: TgBot, app: Arc<App>, msg: Message) -> HandlerResul
 /// changes...): noted in the debug log only.
 pub async fn ignore(update: Update) -> HandlerResult {
     tracing::debug!(update = update.id.0, "update ignored");
+    crate::metrics::METRICS.updates.inc();
     Ok(())
 }
 
 /// One turn in a private chat: the sender's input to the Engine, the replies back.
 async fn converse(bot: &TgBot, app: &Arc<App>, msg: &Message, input: Input) -> HandlerResult {
+    let turn = crate::metrics::Turn::start();
     let Some(user) = sender(msg) else {
         return Ok(());
     };
@@ -109,7 +115,9 @@ async fn converse(bot: &TgBot, app: &Arc<App>, msg: &Message, input: Input) -> H
         chat: msg.chat.id,
         user: Some(user),
     };
-    outbox.deliver(replies, None).await
+    let delivered = outbox.deliver(replies, None).await;
+    turn.done();
+    delivered
 }
 
 /// The language a Telegram user's app is set to, when it says.

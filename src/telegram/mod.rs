@@ -9,7 +9,8 @@
 //! - `send`: retries, and which errors are worth retrying;
 //! - `commands`: the `BotCommands` menu, registered with setMyCommands;
 //! - `redact`: keeping the token out of every log line;
-//! - `run`: start-up, polling, and graceful shutdown.
+//! - `run`: start-up, polling, and graceful shutdown;
+//! - `webhook`: webhook mode, where Telegram POSTs updates to any of several replicas.
 //!
 //! Updates of one chat are handled in order and chats in parallel (teloxide's default
 //! distribution by chat). The Engine is synchronous, so each turn runs on tokio's blocking
@@ -24,6 +25,7 @@ mod remind;
 mod render;
 mod run;
 pub mod send;
+mod webhook;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -34,9 +36,13 @@ use teloxide::prelude::*;
 use teloxide::types::MessageKind;
 
 pub use commands::Command;
-pub use run::run;
+pub use run::{run, run_with};
 pub use send::RetryPolicy;
 pub use teloxide::adaptors::throttle::Limits;
+pub use webhook::{
+    MAX_BODY, Mode, Registration, SECRET_HEADER, WebhookSettings, describe as describe_webhook,
+    register as register_webhook, unregister as unregister_webhook,
+};
 
 use crate::clock::Clock;
 use crate::config::Token;
@@ -120,6 +126,8 @@ pub enum TelegramError {
     Connect(String),
     #[error("could not save the database on shutdown: {0}")]
     Flush(String),
+    #[error(transparent)]
+    Http(#[from] crate::http::HttpError),
 }
 
 /// A failure while handling an update; `detail` is already redacted.

@@ -237,7 +237,10 @@ impl Outbox<'_> {
             }
         };
         match result {
-            Ok(_) => Ok(Next::Continue),
+            Ok(_) => {
+                crate::metrics::METRICS.replies.inc();
+                Ok(Next::Continue)
+            }
             Err(e) if classify(&e) == Class::Unreachable => Ok(self.unreachable().await),
             // Telegram delivered it and only its answer was unreadable: the rest of the turn
             // (the next question, say) must still follow.

@@ -131,7 +131,10 @@ fn record(
     let blocked = engine.store().profile(user)?.is_some_and(|p| p.blocked);
     let scheduler = engine.scheduler();
     match (ok, blocked) {
-        (true, false) => scheduler.delivered(user),
+        (true, false) => {
+            crate::metrics::METRICS.reminders.inc();
+            scheduler.delivered(user)
+        }
         (true, true) => scheduler.delivery_failed(user, true, now).map(|_| ()),
         (false, _) => scheduler.delivery_failed(user, false, now).map(|_| ()),
     }

@@ -27,9 +27,10 @@ use super::commands::Command;
 use super::pace::{Lane, Pacer, Rules};
 use super::redact::Redactor;
 use super::send::with_retry;
-use super::{App, TelegramError, TelegramSettings, TgBot, schema};
+use super::{App, Mode, TelegramError, TelegramSettings, TgBot, schema};
 use crate::clock::Clock;
 use crate::engine::Engine;
+use crate::http::Ops;
 
 /// How often a shutdown that arrived during start-up checks whether polling has begun.
 const SHUTDOWN_RECHECK: Duration = Duration::from_millis(20);
@@ -44,6 +45,18 @@ const STOP_BUDGET: Duration = Duration::from_millis(4000);
 pub async fn run(
     engine: Arc<Engine>,
     settings: TelegramSettings,
+    clock: Arc<dyn Clock>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), TelegramError> {
+    let mode = Mode::Polling { http: None };
+    run_with(engine, settings, mode, clock, shutdown).await
+}
+
+/// `run`, with updates arriving as `mode` says: long polling, or webhook requests.
+pub async fn run_with(
+    engine: Arc<Engine>,
+    settings: TelegramSettings,
+    mode: Mode,
     clock: Arc<dyn Clock>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), TelegramError> {
@@ -67,7 +80,7 @@ pub async fn run(
     let mut shutdown: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(shutdown);
 
     let started = tokio::select! {
-        started = start(&bot, &app) => started,
+        started = start(&bot, &app, matches!(mode, Mode::Polling { .. })) => started,
         () = &mut shutdown => {
             tracing::info!("stopped before polling began");
             close_pacer(&app);
@@ -76,6 +89,18 @@ pub async fn run(
     };
     let me = started.inspect_err(|_| close_pacer(&app))?;
     tracing::info!(bot = %me.username(), "Telegram bot running; stop with Ctrl-C or SIGTERM");
+    let http = match mode {
+        Mode::Webhook(hook) => {
+            let reminders = spawn_reminders(&bot, &app);
+            let served = super::webhook::serve(bot, Arc::clone(&app), me, hook, shutdown).await;
+            // Queued reminders are un-claimed, as in polling mode, and replies given up.
+            stop_reminders(&app, reminders).await;
+            close_pacer(&app);
+            served?;
+            return flush(&engine).await;
+        }
+        Mode::Polling { http } => http.map(|l| Ops::spawn(l, engine.store())),
+    };
 
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![Arc::clone(&app)])
@@ -92,6 +117,9 @@ pub async fn run(
     let dispatched = until_shutdown(dispatching, &token, shutdown, &app, reminders).await;
     drop(dispatcher);
     close_pacer(&app);
+    if let Some(http) = http {
+        http.stop().await;
+    }
     if let Err(e) = dispatched {
         return Err(TelegramError::Connect(redactor.error(&e)));
     }
@@ -99,9 +127,9 @@ pub async fn run(
     flush(&engine).await
 }
 
-/// Checks the token (getMe), registers the command menu, and removes a webhook if one is
-/// set (Telegram sends no updates to long polling while a webhook is set).
-async fn start(bot: &TgBot, app: &App) -> Result<Me, TelegramError> {
+/// Checks the token (getMe), registers the command menu, and when `polling` removes a
+/// webhook if one is set (Telegram sends no updates to long polling while a webhook is set).
+async fn start(bot: &TgBot, app: &App, polling: bool) -> Result<Me, TelegramError> {
     let me = with_retry(&app.retry, || bot.get_me().send())
         .await
         .map_err(|e| match e {
@@ -122,6 +150,9 @@ async fn start(bot: &TgBot, app: &App) -> Result<Me, TelegramError> {
             let error = app.redactor.error(&e);
             tracing::warn!(%error, code, "could not register the command menu (setMyCommands)");
         }
+    }
+    if !polling {
+        return Ok(me);
     }
     match with_retry(&app.retry, || bot.get_webhook_info().send()).await {
         Ok(info) if info.url.is_some() => {

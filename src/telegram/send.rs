@@ -102,6 +102,9 @@ where
             Ok(value) => return Ok(value),
             Err(error) => error,
         };
+        if matches!(error, RequestError::RetryAfter(_)) {
+            crate::metrics::METRICS.too_many_requests.inc();
+        }
         let wait = match classify(&error) {
             _ if attempt >= policy.attempts => return Err(error),
             Class::RetryAfter(wait) if wait <= policy.max_retry_after => wait,

@@ -132,6 +132,7 @@ const KNOWN_METHODS: &[&str] = &[
     "getUpdates",
     "getWebhookInfo",
     "deleteWebhook",
+    "setWebhook",
     "setMyCommands",
     "getMyCommands",
     "sendMessage",
@@ -493,6 +494,35 @@ impl FakeBotApi {
         self.shared.lock().updates.len()
     }
 
+    /// For a webhook feeder (tests/support/webhook_feeder.rs): takes every queued update out
+    /// of the queue, as Telegram hands them to a webhook, waiting at most `timeout` for one.
+    /// Taken updates count as served ([`FakeBotApi::served_at`]). None once the fake closes.
+    pub async fn take_updates(&self, timeout: Duration) -> Option<Vec<(i64, Value)>> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.shared.updates_changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut inner = self.shared.lock();
+                if inner.closed {
+                    return None;
+                }
+                if !inner.updates.is_empty() {
+                    let served = StdInstant::now();
+                    let taken: Vec<(i64, Value)> = inner.updates.drain(..).collect();
+                    for (id, _) in &taken {
+                        inner.served_at.entry(*id).or_insert(served);
+                    }
+                    return Some(taken);
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Some(Vec::new());
+            }
+        }
+    }
+
     /// When update `update_id` was first returned in a `getUpdates` answer
     /// (None: not served yet). A re-delivery keeps the first time.
     pub fn served_at(&self, update_id: i64) -> Option<StdInstant> {
@@ -851,7 +881,7 @@ impl Inner {
                 "has_custom_certificate": false,
                 "pending_update_count": self.updates.len(),
             })),
-            "deleteWebhook" => Ok(json!(true)),
+            "deleteWebhook" | "setWebhook" => Ok(json!(true)),
             "setMyCommands" => {
                 let commands = param_json(p, "commands")
                     .filter(Value::is_array)

@@ -6,3 +6,4 @@
 
 pub mod answers;
 pub mod fake_bot_api;
+pub mod webhook_feeder;
