@@ -145,9 +145,10 @@ async fn a_stale_button_is_answered_and_the_current_question_asked_again() {
     t.asked(&w, Question::Area).await;
 
     // The pain question's "7", pressed after it was answered.
+    // (The floor is set before the press: the answer may come before the next line runs.)
     let stale = pain.button("7").unwrap();
-    let id = fake.push_callback(t.user, pain.id, &stale);
     t.floor = w.chat(t.user).last().unwrap().id;
+    let id = fake.push_callback(t.user, pain.id, &stale);
     t.expect(&w, "the stale-button notice", |m| {
         m.sent
             .starts_with("That button belongs to an earlier question")

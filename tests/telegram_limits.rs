@@ -419,3 +419,136 @@ async fn play_one(
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminders_still_queued_at_shutdown_are_unclaimed_and_sent_once_after_the_restart() {
+    use backcheck::model::{Cleared, Profile};
+    use backcheck::reminders::Scheduler;
+    use backcheck::store::Change;
+
+    let fake = Arc::new(FakeBotApi::start().await);
+    fake.check_flood_rules(FloodRules::telegram());
+    let dir = tempfile::tempdir().unwrap();
+    let script = Arc::new(Script::embedded().unwrap());
+    let clock = Arc::new(ManualClock::new("2026-03-02T08:59:00Z".parse().unwrap()));
+    let start = |store: Arc<SledStore>| {
+        let engine = Arc::new(Engine::new(store as Arc<dyn Store>, script.clone(), "UTC"));
+        let settings = TelegramSettings::new(Token::new(TOKEN), Some(fake.url().to_string()));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(telegram::run(
+            engine.clone(),
+            settings,
+            clock.clone() as Arc<dyn Clock>,
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        (stop, task, engine)
+    };
+    // 100 users due at 09:00 UTC: more than one second of Telegram's 30 a second.
+    let store = Arc::new(SledStore::open(dir.path()).unwrap());
+    let users: Vec<u64> = (0..100).map(|i| 9_200_000 + i).collect();
+    let now = clock.now();
+    for &user in &users {
+        let profile = Profile {
+            activities: vec![],
+            session_minutes: 30,
+            cleared: Cleared::Yes,
+            cancer_history: false,
+            time_zone: "UTC".to_owned(),
+            reminder: Some(jiff::civil::time(9, 0, 0, 0)),
+            blocked: false,
+            summary_day: Default::default(),
+        };
+        let state = Scheduler::schedule(&profile, None, now);
+        let change = Change {
+            profile: Some(&profile),
+            reminder: Some(&state),
+            ..Change::default()
+        };
+        store.write(user, change).unwrap();
+    }
+    let reminders = |fake: &FakeBotApi| {
+        let mut chats: Vec<i64> = fake
+            .requests_for("sendMessage")
+            .iter()
+            .filter(|r| r.is_ok())
+            .filter_map(|r| r.chat_id())
+            .collect();
+        chats.sort_unstable();
+        chats
+    };
+
+    let (stop, task, engine) = start(store.clone());
+    let deadline = Instant::now() + WAIT;
+    while fake.requests_for("getUpdates").is_empty() {
+        assert!(Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    clock.set("2026-03-02T09:00:30Z".parse().unwrap());
+    engine.scheduler().changed().notify_one();
+    while reminders(&fake).len() < 30 {
+        assert!(Instant::now() < deadline, "no reminders");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // The first second's 30 went out; the rest wait for the next second: stop now.
+    let _ = stop.send(());
+    tokio::time::timeout(WAIT, task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let first = reminders(&fake);
+    assert!(
+        first.len() < users.len(),
+        "all {} went before the stop",
+        first.len()
+    );
+    let today = jiff::civil::date(2026, 3, 2);
+    for &user in &users {
+        let state = store.reminder(user).unwrap().unwrap();
+        let sent = first.contains(&(user as i64));
+        assert_eq!(
+            state.last_sent == Some(today),
+            sent,
+            "user {user}: {state:?}"
+        );
+        if !sent {
+            assert!(
+                state.next_due.unwrap() <= clock.now(),
+                "user {user} is due again"
+            );
+        }
+    }
+
+    // After the restart the rest go out, and nobody gets a second one. (A new process does
+    // not know what the old one sent in its last second, which Telegram still counts: a
+    // restart comes at least a second later here, as a real one does.)
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (stop, task, _engine) = start(store.clone());
+    while reminders(&fake).len() < users.len() {
+        assert!(
+            Instant::now() < deadline,
+            "{} of 100",
+            reminders(&fake).len()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = stop.send(());
+    tokio::time::timeout(WAIT, task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let all = reminders(&fake);
+    let mut once = all.clone();
+    once.dedup();
+    assert_eq!(once.len(), users.len());
+    assert_eq!(all.len(), users.len(), "someone got two reminders");
+    assert!(
+        fake.flood_violations().is_empty(),
+        "{:?}",
+        fake.flood_violations()
+    );
+}
