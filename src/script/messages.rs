@@ -86,6 +86,8 @@ pub enum Text {
     GroupChat,
     Yes,
     No,
+    /// The console's last line, after /quit or the end of input.
+    Goodbye,
 }
 
 /// Parses messages.toml: every `Text` present, nothing unknown, nothing empty.
