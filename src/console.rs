@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::clock::Clock;
 use crate::engine::{Button, Engine, Input, Reply};
+use crate::script::Text;
 use crate::store::UserId;
 
 /// The user id the console talks as (Telegram ids are never 0).
@@ -54,10 +55,8 @@ impl<'a, W: Write> Console<'a, W> {
             let input = self.read(trimmed);
             self.send(input)?;
         }
-        writeln!(
-            self.out,
-            "Bye! Your answers are saved; run me again to continue."
-        )?;
+        let goodbye = self.engine.script().text(Text::Goodbye);
+        writeln!(self.out, "{goodbye}")?;
         self.out.flush()?;
         if let Err(e) = self.engine.store().flush() {
             tracing::warn!(error = %e, "flush on exit failed");

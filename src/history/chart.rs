@@ -125,25 +125,32 @@ pub fn spark(mark: Option<Mark>) -> char {
     }
 }
 
-/// The first three letters of a dialog name ("Mon" of "Monday", "Mar" of "March").
-fn short(names: &[String], index: usize) -> String {
-    names
-        .get(index)
-        .map(|n| n.chars().take(3).collect())
-        .unwrap_or_default()
+/// A name from a dialog list, or nothing (the loader checks that the lists are complete).
+fn name(names: &[String], index: usize) -> &str {
+    names.get(index).map(String::as_str).unwrap_or("")
 }
 
 /// "Mon  3": the weekday and the day of the month, padded so that the bars line up.
 pub fn day_label(script: &Script, date: Date) -> String {
+    let d = &script.history.dates;
     let weekday = date.weekday().to_monday_zero_offset() as usize;
-    let name = short(&script.plan.dates.weekdays, weekday);
-    format!("{name} {:>2}", date.day())
+    let day = format!("{:>2}", date.day());
+    fill(
+        &d.day,
+        &[("weekday", name(&d.weekdays, weekday)), ("day", &day)],
+    )
 }
 
-/// " 3 Mar": the day of the month and the month, for weekly rows and picture labels.
+/// " 3 Mar": the day of the month and the month, for weekly rows (padded) and the summary.
 pub fn date_label(script: &Script, date: Date) -> String {
-    let month = short(&script.plan.dates.months, date.month() as usize - 1);
-    format!("{:>2} {month}", date.day())
+    date_text(script, date, format!("{:>2}", date.day()))
+}
+
+/// "3 Mar": a date in the dialog's words, its day as given.
+fn date_text(script: &Script, date: Date, day: String) -> String {
+    let d = &script.history.dates;
+    let month = name(&d.months, date.month() as usize - 1);
+    fill(&d.date, &[("day", &day), ("month", month)])
 }
 
 /// The chart as the message /history sends.

@@ -95,8 +95,10 @@ pub struct Labels {
     pub axis: String,
     /// Short level names for the legend.
     pub levels: BTreeMap<Level, String>,
-    /// Month names, January first, shortened to three letters for date labels.
+    /// Short month names, January first, for date labels.
     pub months: Vec<String>,
+    /// A date label: `{day} {month}` ("3 Mar").
+    pub date_format: String,
 }
 
 impl Labels {
@@ -107,20 +109,19 @@ impl Labels {
             title: fill(&p.title, &[("days", &days.to_string())]),
             axis: p.axis.clone(),
             levels: script.history.levels.clone(),
-            months: script
-                .plan
-                .dates
-                .months
-                .iter()
-                .map(|m| m.chars().take(3).collect())
-                .collect(),
+            months: script.history.dates.months.clone(),
+            date_format: script.history.dates.date.clone(),
         }
     }
 
     /// "3 Mar".
     fn date(&self, date: Date) -> String {
         let month = self.months.get(date.month() as usize - 1);
-        format!("{} {}", date.day(), month.map(String::as_str).unwrap_or(""))
+        let day = date.day().to_string();
+        fill(
+            &self.date_format,
+            &[("day", &day), ("month", month.map_or("", String::as_str))],
+        )
     }
 }
 

@@ -16,6 +16,7 @@ use crate::model::Level;
 struct Raw {
     levels: BTreeMap<String, String>,
     chart: ChartTexts,
+    dates: DateTexts,
     picture: PictureTexts,
     summary: SummaryTexts,
     suggestions: BTreeMap<String, String>,
@@ -47,6 +48,21 @@ pub struct ChartTexts {
     pub average_no_before: String,
     pub average_none: String,
     pub decimal_point: String,
+}
+
+/// How the chart, the picture and the summary write dates, in the dialog's language.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateTexts {
+    /// Short weekday names, Monday first (7).
+    pub weekdays: Vec<String>,
+    /// Short month names, January first (12).
+    pub months: Vec<String>,
+    /// A chart row's date: `{weekday} {day}` ("Mon  3"); `{day}` is padded to 2 columns.
+    pub day: String,
+    /// A week's first date, the picture's and the summary's dates: `{day} {month}`
+    /// ("3 Mar"); `{day}` is padded to 2 columns in the chart only.
+    pub date: String,
 }
 
 /// The picture sent after the chart.
@@ -84,6 +100,7 @@ pub struct HistoryTexts {
     /// Short level names for chart rows and the picture's legend.
     pub levels: BTreeMap<Level, String>,
     pub chart: ChartTexts,
+    pub dates: DateTexts,
     pub picture: PictureTexts,
     pub summary: SummaryTexts,
     pub suggestions: BTreeMap<Suggestion, String>,
@@ -101,9 +118,23 @@ pub fn parse(text: &str, file: &str) -> Result<HistoryTexts, DialogError> {
             ));
         }
     }
+    // A missing name would leave a date without its weekday or month.
+    for (key, names, want) in [
+        ("weekdays", &raw.dates.weekdays, 7),
+        ("months", &raw.dates.months, 12),
+    ] {
+        if names.len() != want || names.iter().any(|n| n.trim().is_empty()) {
+            return Err(DialogError::new(
+                file,
+                join("dates", key),
+                format!("must list {want} non-empty names"),
+            ));
+        }
+    }
     Ok(HistoryTexts {
         levels: by_variant(file, "levels", raw.levels)?,
         chart: raw.chart,
+        dates: raw.dates,
         picture: raw.picture,
         summary: raw.summary,
         suggestions: by_variant(file, "suggestions", raw.suggestions)?,

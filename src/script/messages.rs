@@ -106,6 +106,8 @@ pub enum Text {
     GroupChat,
     Yes,
     No,
+    /// The console's last line, after /quit or the end of input.
+    Goodbye,
 }
 
 impl Text {

@@ -196,11 +196,6 @@ pub(crate) fn longest_at(toks: &[Tok], at: usize, phrases: &[Vec<String>]) -> Op
         .max()
 }
 
-/// True when any of `phrases` occurs anywhere in `toks`.
-pub(crate) fn contains_any(toks: &[Tok], phrases: &[Vec<String>]) -> bool {
-    (0..toks.len()).any(|i| longest_at(toks, i, phrases).is_some())
-}
-
 /// Splits the first [`MAX_CHARS`] characters of `text` into numbers, words and signs, and reads
 /// number words as numbers (tens and units combine: "forty five", "forty-five").
 pub(crate) fn tokens(text: &str, words: &NumberWords) -> Vec<Tok> {

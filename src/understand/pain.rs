@@ -1,6 +1,6 @@
 //! Pain scores 0-10 from typed answers: "6", "six", "6/10", "6 out of 10", "no pain".
 
-use super::numbers::{Num, Tok, contains_any, longest_at, phrase_at};
+use super::numbers::{Num, Tok, longest_at, phrase_at};
 
 /// Why a typed pain score was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,7 +16,7 @@ pub enum PainError {
 /// The words a pain answer may use besides numbers.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PainWords {
-    /// Answers meaning 0 ("no pain", "none").
+    /// Answers meaning 0 ("no pain", "none"), but only as the whole answer: see [`is_no_pain`].
     pub no_pain: Vec<Vec<String>>,
     /// What joins a score to its scale ("6 out of 10").
     pub out_of: Vec<Vec<String>>,
@@ -42,7 +42,7 @@ pub(crate) fn pain(toks: &[Tok], words: &PainWords) -> Result<u8, PainError> {
         scores.push((i, n));
     }
     match scores.as_slice() {
-        [] if contains_any(toks, &words.no_pain) => Ok(0),
+        [] if is_no_pain(toks, &words.no_pain) => Ok(0),
         [] => Err(PainError::NotANumber),
         [(_, only)] => score(only),
         [(a, first), (b, second)] if joined_as_range(toks, *a, *b, words) => {
@@ -55,6 +55,30 @@ pub(crate) fn pain(toks: &[Tok], words: &PainWords) -> Result<u8, PainError> {
         [(_, first), rest @ ..] if rest.iter().all(|(_, n)| same_value(n, first)) => score(first),
         _ => Err(PainError::NotANumber),
     }
+}
+
+/// True when the words of the answer are nothing but no-pain phrases ("none", "no pain",
+/// "none, no pain"). A no-pain word inside a longer message ("nothing helps, it's terrible",
+/// "not at all bearable") is no 0: reading it as one would give the Usual plan to someone in
+/// bad pain, so the question is asked again instead. Signs (':', '-', '/') do not count.
+fn is_no_pain(toks: &[Tok], no_pain: &[Vec<String>]) -> bool {
+    let words: Vec<Tok> = toks
+        .iter()
+        .filter(|t| matches!(t, Tok::Word(_)))
+        .cloned()
+        .collect();
+    // covered[i]: the first i words split into no-pain phrases.
+    let mut covered = vec![false; words.len() + 1];
+    covered[0] = true;
+    for i in 0..words.len() {
+        if !covered[i] {
+            continue;
+        }
+        for p in no_pain.iter().filter(|p| phrase_at(&words, i, p)) {
+            covered[i + p.len()] = true;
+        }
+    }
+    !words.is_empty() && covered[words.len()]
 }
 
 /// The "10" of "6/10" or "6 out of 10".

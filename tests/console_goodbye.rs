@@ -1,0 +1,53 @@
+//! The console's goodbye line is a dialog text (messages.toml `goodbye`), said in the
+//! console's language.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use backcheck::clock::ManualClock;
+use backcheck::console::Console;
+use backcheck::engine::Engine;
+use backcheck::script::Script;
+use backcheck::store::{SledStore, Store};
+
+/// Everything the console prints for a chat that quits at once, in dialogs/`lang`.
+fn quit_at_once(lang: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("dialogs")
+        .join(lang);
+    let script = match Script::load(&dir) {
+        Ok(s) => Arc::new(s),
+        Err(e) => panic!("dialogs/{lang} does not load: {e}"),
+    };
+    let store = Arc::new(SledStore::temporary().expect("temporary store"));
+    let engine = Engine::new(store as Arc<dyn Store>, script, "UTC");
+    let clock = ManualClock::new("2026-03-02T08:00:00Z".parse().expect("timestamp"));
+    let export = tempfile::tempdir().expect("tempdir");
+    let mut out = Vec::new();
+    {
+        let mut console = Console::new(&engine, &clock, 0, &mut out, export.path());
+        console.run("/quit\n".as_bytes()).expect("console runs");
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn the_goodbye_is_english_in_english() {
+    let out = quit_at_once("en");
+    assert!(
+        out.ends_with("Bye! Your answers are saved; run me again to continue.\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_goodbye_is_german_in_german() {
+    let out = quit_at_once("de");
+    assert!(
+        out.ends_with(
+            "Tschüss! Deine Antworten sind gespeichert; starte mich wieder, um weiterzumachen.\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("Bye!"), "{out}");
+}
