@@ -51,6 +51,7 @@ fn profile() -> Profile {
         reminder: Some(time(7, 30, 0, 0)),
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     }
 }
 

@@ -143,6 +143,7 @@ fn profile(reminder: bool) -> Profile {
         reminder: reminder.then(|| time(7, 30, 0, 0)),
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     }
 }
 

@@ -42,6 +42,7 @@ fn one_users_turns_on_two_replicas_never_interleave() {
         reminder: None,
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     };
     let change = Change {
         profile: Some(&p),
@@ -143,6 +144,7 @@ async fn the_store_can_be_called_and_dropped_inside_an_async_task() {
         reminder: None,
         blocked: false,
         summary_day: Default::default(),
+        language: Default::default(),
     };
     let change = Change {
         profile: Some(&p),

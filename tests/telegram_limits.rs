@@ -459,6 +459,7 @@ async fn reminders_still_queued_at_shutdown_are_unclaimed_and_sent_once_after_th
             reminder: Some(jiff::civil::time(9, 0, 0, 0)),
             blocked: false,
             summary_day: Default::default(),
+            language: Default::default(),
         };
         let state = Scheduler::schedule(&profile, None, now);
         let change = Change {
