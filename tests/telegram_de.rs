@@ -46,8 +46,10 @@ async fn a_german_app_gets_german_onboarding_and_check_in_by_buttons_and_typing(
     let mut t = Talk::new(4242);
     say_de(&mut t, &w, "/start");
     let first = de.question(Question::Activities).prompt.clone();
-    t.expect(&w, "the German activities question", |m| m.sent == first)
-        .await;
+    t.expect(&w, "the German activities question", |m| {
+        m.sent.ends_with(&first)
+    })
+    .await;
     t.toggle(&w, de.plan.activity(Activity::Walking)).await;
     t.press(&w, &label(&de, Question::Activities, "done")).await;
     t.press(&w, "30 Min.").await;
@@ -56,7 +58,8 @@ async fn a_german_app_gets_german_onboarding_and_check_in_by_buttons_and_typing(
     t.press(&w, "Berlin (Europa)").await;
     t.press(&w, "07:00").await;
     t.expect(&w, "the German offer", |m| {
-        m.sent == de.text(backcheck::script::Text::ReadyForCheckin)
+        m.sent
+            .ends_with(de.text(backcheck::script::Text::ReadyForCheckin))
     })
     .await;
 
@@ -79,17 +82,17 @@ async fn a_german_app_gets_german_onboarding_and_check_in_by_buttons_and_typing(
     // Typed, in German: an update of today's check-in, ending at an emergency.
     say_de(&mut t, &w, "/checkin");
     t.expect(&w, "the update question", |m| {
-        m.sent == de.question(Question::UpdateToday).prompt
+        m.sent.ends_with(&de.question(Question::UpdateToday).prompt)
     })
     .await;
     say_de(&mut t, &w, "ja, ändern");
     t.expect(&w, "the German pain question", |m| {
-        m.sent == de.question(Question::Pain).prompt
+        m.sent.ends_with(&de.question(Question::Pain).prompt)
     })
     .await;
     say_de(&mut t, &w, "sechs");
     t.expect(&w, "the area question", |m| {
-        m.sent == de.question(Question::Area).prompt
+        m.sent.ends_with(&de.question(Question::Area).prompt)
     })
     .await;
     say_de(&mut t, &w, "ich kann meine beine nicht mehr spüren");

@@ -944,10 +944,14 @@ fn typed_labels_and_aliases_raise_no_flag_except_the_red_flags_own() {
             let own = def
                 .options
                 .iter()
-                .find(|o| &o.label == name)
-                .and_then(|o| o.key.parse::<RedFlag>().ok());
+                .find(|o| &o.label == name || o.aliases.contains(name));
+            let is_label = own.is_some_and(|o| &o.label == name);
+            let own = own.and_then(|o| o.key.parse::<RedFlag>().ok());
             let ok = match (q, own) {
-                (Question::RedFlags, Some(flag)) => flags.contains(&flag),
+                // A label reads as its own flag in free text too; a short alias ("blase")
+                // may read as none, but never as another flag alone.
+                (Question::RedFlags, Some(flag)) if is_label => flags.contains(&flag),
+                (Question::RedFlags, Some(flag)) => flags.is_empty() || flags.contains(&flag),
                 _ => flags.is_empty(),
             };
             if !ok {

@@ -168,9 +168,15 @@ impl PgServer {
                 return Ok(server);
             }
             let log = server.log();
-            let failed = ["could not bind", "could not create", "shut down", "PANIC"]
-                .iter()
-                .any(|m| log.contains(m));
+            // "database system was shut down at ..." is a normal start-up line; "is shut down" is the end.
+            let failed = [
+                "could not bind",
+                "could not create",
+                "system is shut down",
+                "PANIC",
+            ]
+            .iter()
+            .any(|m| log.contains(m));
             if failed || matches!(server.child.try_wait(), Ok(Some(_))) {
                 return Err(format!("the server failed: {}", log.trim()));
             }
