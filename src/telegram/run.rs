@@ -60,15 +60,7 @@ pub async fn run_with(
     clock: Arc<dyn Clock>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), TelegramError> {
-    let redactor = Redactor::new(settings.token.expose());
-    let mut bot = Bot::new(settings.token.expose());
-    if let Some(url) = &settings.api_url {
-        let parsed = parse_url(url).map_err(|reason| TelegramError::ApiUrl {
-            url: url.clone(),
-            reason,
-        })?;
-        bot = bot.set_api_url(parsed);
-    }
+    let (bot, redactor) = bot_for(&settings)?;
     let pacer = Pacer::new(Rules::from_limits(&settings.limits));
     let app = Arc::new(App::new(
         Arc::clone(&engine),
@@ -132,10 +124,7 @@ pub async fn run_with(
 async fn start(bot: &TgBot, app: &App, polling: bool) -> Result<Me, TelegramError> {
     let me = with_retry(&app.retry, || bot.get_me().send())
         .await
-        .map_err(|e| match e {
-            RequestError::Api(ApiError::InvalidToken) => TelegramError::Token,
-            e => TelegramError::Connect(app.redactor.error(&e)),
-        })?;
+        .map_err(|e| called(&app.redactor, &e))?;
     // One menu per language: English for everyone, German for German Telegram apps.
     for (code, menu) in Command::menus(app.engine.scripts()) {
         let commands = with_retry(&app.retry, || {
@@ -304,8 +293,30 @@ async fn flush(engine: &Arc<Engine>) -> Result<(), TelegramError> {
         .map_err(|e| TelegramError::Flush(e.to_string()))
 }
 
+/// The bot for `settings` (its Bot API server, when one is set) and the redactor for its
+/// token; `run` and the `webhook` subcommands share it.
+pub(super) fn bot_for(settings: &TelegramSettings) -> Result<(Bot, Redactor), TelegramError> {
+    let mut bot = Bot::new(settings.token.expose());
+    if let Some(url) = &settings.api_url {
+        let parsed = parse_url(url).map_err(|reason| TelegramError::ApiUrl {
+            url: url.clone(),
+            reason,
+        })?;
+        bot = bot.set_api_url(parsed);
+    }
+    Ok((bot, Redactor::new(settings.token.expose())))
+}
+
+/// A failed Bot API call, as an error that says what to check.
+pub(super) fn called(redactor: &Redactor, error: &RequestError) -> TelegramError {
+    match error {
+        RequestError::Api(ApiError::InvalidToken) => TelegramError::Token,
+        e => TelegramError::Connect(redactor.error(e)),
+    }
+}
+
 /// Parses the API URL into whatever URL type teloxide takes (reqwest's), without naming it.
-fn parse_url<U>(url: &str) -> Result<U, String>
+pub(super) fn parse_url<U>(url: &str) -> Result<U, String>
 where
     U: FromStr,
     U::Err: std::fmt::Display,

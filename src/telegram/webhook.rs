@@ -31,9 +31,8 @@ use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
 use teloxide::requests::Request as _;
 use teloxide::types::{AllowedUpdate, Me, UpdateKind};
-use teloxide::{ApiError, RequestError};
 
-use super::redact::Redactor;
+use super::run::{bot_for, called, parse_url};
 use super::{App, HandlerError, TelegramError, TelegramSettings, TgBot, schema};
 use crate::http::{HttpError, ops_router};
 use crate::metrics::METRICS;
@@ -256,7 +255,7 @@ pub async fn register(
     settings: &TelegramSettings,
     hook: &Registration,
 ) -> Result<(), TelegramError> {
-    let (bot, redactor) = plain_bot(settings)?;
+    let (bot, redactor) = bot_for(settings)?;
     let url = parse_url(&hook.url).map_err(|reason| TelegramError::ApiUrl {
         url: hook.url.clone(),
         reason,
@@ -283,7 +282,7 @@ pub async fn unregister(
     settings: &TelegramSettings,
     drop_pending: bool,
 ) -> Result<(), TelegramError> {
-    let (bot, redactor) = plain_bot(settings)?;
+    let (bot, redactor) = bot_for(settings)?;
     bot.delete_webhook()
         .drop_pending_updates(drop_pending)
         .send()
@@ -294,7 +293,7 @@ pub async fn unregister(
 
 /// What Telegram says about the webhook (getWebhookInfo), as lines for a person.
 pub async fn describe(settings: &TelegramSettings) -> Result<String, TelegramError> {
-    let (bot, redactor) = plain_bot(settings)?;
+    let (bot, redactor) = bot_for(settings)?;
     let info = bot
         .get_webhook_info()
         .send()
@@ -312,36 +311,6 @@ pub async fn describe(settings: &TelegramSettings) -> Result<String, TelegramErr
         out.push_str(&format!("last error: {error}\n"));
     }
     Ok(out)
-}
-
-/// A bot without `Throttle`, for one call.
-fn plain_bot(settings: &TelegramSettings) -> Result<(Bot, Redactor), TelegramError> {
-    let mut bot = Bot::new(settings.token.expose());
-    if let Some(url) = &settings.api_url {
-        let parsed = parse_url(url).map_err(|reason| TelegramError::ApiUrl {
-            url: url.clone(),
-            reason,
-        })?;
-        bot = bot.set_api_url(parsed);
-    }
-    Ok((bot, Redactor::new(settings.token.expose())))
-}
-
-/// A failed call, as an error that says what to check.
-fn called(redactor: &Redactor, error: &RequestError) -> TelegramError {
-    match error {
-        RequestError::Api(ApiError::InvalidToken) => TelegramError::Token,
-        e => TelegramError::Connect(redactor.error(e)),
-    }
-}
-
-/// Parses a URL into whatever URL type teloxide takes, without naming it.
-fn parse_url<U>(url: &str) -> Result<U, String>
-where
-    U: std::str::FromStr,
-    U::Err: std::fmt::Display,
-{
-    url.parse::<U>().map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

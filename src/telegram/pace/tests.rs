@@ -1,3 +1,5 @@
+#![cfg(test)]
+//! The pacer's unit tests (declared `#[cfg(test)] mod tests;` in pace.rs): test-only code.
 //! The pacer on tokio's paused clock: exact instants, no wall-clock sleeping.
 
 use std::sync::{Arc, Mutex};
