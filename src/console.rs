@@ -55,7 +55,9 @@ impl<'a, W: Write> Console<'a, W> {
             let input = self.read(trimmed);
             self.send(input)?;
         }
-        let goodbye = self.engine.script().text(Text::Goodbye);
+        // In the user's language; English when even the profile cannot be read.
+        let language = self.engine.language_of(self.user).unwrap_or_default();
+        let goodbye = self.engine.scripts().get(language).text(Text::Goodbye);
         writeln!(self.out, "{goodbye}")?;
         self.out.flush()?;
         if let Err(e) = self.engine.store().flush() {

@@ -51,3 +51,27 @@ fn the_goodbye_is_german_in_german() {
     );
     assert!(!out.contains("Bye!"), "{out}");
 }
+
+/// `--lang de` (BACKCHECK_LANG) sets the console user's language on an engine that speaks
+/// both: the goodbye follows the user's language, not English.
+#[test]
+fn the_goodbye_follows_the_users_language_on_a_two_language_engine() {
+    let scripts = backcheck::script::Scripts::embedded().expect("built-in dialogs load");
+    let store = Arc::new(SledStore::temporary().expect("temporary store"));
+    // As main.rs's `chat` does with --lang de.
+    let engine = Engine::new(store as Arc<dyn Store>, scripts, "UTC")
+        .with_default_language(backcheck::model::Language::De);
+    engine
+        .set_language(0, backcheck::model::Language::De)
+        .expect("language stored");
+    let clock = ManualClock::new("2026-03-02T08:00:00Z".parse().expect("timestamp"));
+    let export = tempfile::tempdir().expect("tempdir");
+    let mut out = Vec::new();
+    {
+        let mut console = Console::new(&engine, &clock, 0, &mut out, export.path());
+        console.run("/quit\n".as_bytes()).expect("console runs");
+    }
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.trim_end().ends_with("um weiterzumachen."), "{out}");
+    assert!(!out.contains("Bye!"), "{out}");
+}
