@@ -4,6 +4,7 @@
 //! cargo build --release
 //! cargo run --release --example load -- --users 1000
 //! cargo run --release --example load -- --users 1000 --stored-users 100000 --days 7
+//! cargo run --release --example load -- --users 100 --answers typed   # typed, never pressed
 //! ```
 //!
 //! It starts the fake Bot API (tests/support/fake_bot_api.rs) on 127.0.0.1 in this process,
@@ -98,6 +99,10 @@ struct Args {
     /// while the live users chat).
     #[arg(long, default_value_t = 0)]
     reminders: u64,
+    /// `pressed`: every answer is a button press (a callback query); `typed`: every answer is
+    /// typed as a message, in the words a user would use (`TYPED`), never pressed.
+    #[arg(long, default_value = "pressed", value_parser = ["pressed", "typed"])]
+    answers: String,
 }
 
 /// Every plan's first line (as tests/telegram_e2e/harness.rs lists them).
@@ -129,6 +134,27 @@ const STEPS: [&str; 17] = [
     "When moving",
     "Started today",
     "None of these",
+];
+/// What a user types for each step with `--answers typed`: lower case, short, a synonym where
+/// people would use one ("let's go" for "Check in now", "7am" for "07:00").
+const TYPED: [&str; 17] = [
+    "/start",
+    "running",
+    "cycling",
+    "done",
+    "60",
+    "yes",
+    "no",
+    "berlin",
+    "7am",
+    "let's go",
+    "5",
+    "lower back",
+    "no",
+    "sharp",
+    "when i move",
+    "today",
+    "none",
 ];
 /// Live users get ids from here; stored users from `STORED_BASE`.
 const USER_BASE: u64 = 10_000_000;
@@ -233,6 +259,7 @@ async fn run(args: Args) -> Result<()> {
         let mut sim = Sim::new(user, rx, fake.clone(), pacer.clone());
         sim.think = think;
         sim.steps = steps;
+        sim.typed = args.answers == "typed";
         // Users start spread over one think time, as people do, not all in one instant.
         sim.start_at = start + think.mul_f64(i as f64 / users.len() as f64);
         sims.push(sim);
@@ -294,9 +321,10 @@ async fn run(args: Args) -> Result<()> {
 
     println!();
     println!(
-        "users: {}   stored users: {}   pace: {}",
+        "users: {}   stored users: {}   answers: {}   pace: {}",
         args.users,
         args.stored_users,
+        args.answers,
         if args.rate > 0 {
             format!("{} updates/s in all", args.rate)
         } else {
@@ -601,6 +629,8 @@ struct Sim {
     send_latencies: Vec<Duration>,
     /// "Check in now" pushed, and the plan's arrival.
     checkin: (Option<Instant>, Option<Instant>),
+    /// Answers are typed (`TYPED`), not pressed.
+    typed: bool,
 }
 
 impl Sim {
@@ -628,6 +658,7 @@ impl Sim {
             waiting_send: None,
             send_latencies: Vec::new(),
             checkin: (None, None),
+            typed: false,
         }
     }
 
@@ -772,7 +803,18 @@ impl Sim {
         .await
     }
 
-    fn push(&mut self, id: i64, msg: &Msg, label: &str) -> Result<()> {
+    /// Answers the question in message `id`: presses its button `label`, or with `--answers
+    /// typed` types that step's words. Returns the newest message id the answer put in the
+    /// chat (the typed message's own id), for the floor.
+    fn push(&mut self, id: i64, msg: &Msg, label: &str) -> Result<i64> {
+        if self.typed {
+            let step = STEPS.iter().position(|l| *l == label).unwrap_or(0);
+            let (update, message) = self
+                .fake
+                .push_text_with_id(self.user, self.user, TYPED[step]);
+            self.pushed(update);
+            return Ok(message.max(id));
+        }
         let data = msg
             .button(label)
             .ok_or_else(|| anyhow!("user {}: no button {label:?}", self.user))?;
@@ -781,15 +823,14 @@ impl Sim {
             .try_push_callback(self.user, id, &data)
             .ok_or_else(|| anyhow!("user {}: message {id} unknown to the fake", self.user))?;
         self.pushed(update);
-        Ok(())
+        Ok(id)
     }
 
     async fn press(&mut self, label: &str, deadline: tokio::time::Instant) -> Result<()> {
         let (id, msg) = self.find(label, deadline).await?;
         self.think(msg.at).await;
         self.pace().await;
-        self.push(id, &msg, label)?;
-        self.floor = id;
+        self.floor = self.push(id, &msg, label)?;
         Ok(())
     }
 
@@ -798,13 +839,18 @@ impl Sim {
         let (id, msg) = self.find(label, deadline).await?;
         self.think(msg.at).await;
         self.pace().await;
-        self.push(id, &msg, label)?;
+        let newest = self.push(id, &msg, label)?;
         let ticked = format!("{TICK}{label}");
         let edits = msg.edits;
+        // Pressed, the question is edited; typed, it may be edited or asked anew.
         self.wait(deadline, &format!("a tick on {label:?}"), |s| {
-            let m = s.chat.get(&id)?;
-            let has = m.keyboard.iter().flatten().any(|(l, _)| *l == ticked);
-            (m.edits > edits && has).then_some(())
+            s.chat
+                .range(id..)
+                .any(|(mid, m)| {
+                    let has = m.keyboard.iter().flatten().any(|(l, _)| *l == ticked);
+                    has && ((*mid == id && m.edits > edits) || *mid > newest)
+                })
+                .then_some(())
         })
         .await
     }

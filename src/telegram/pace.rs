@@ -23,6 +23,14 @@
 //! How: `permit` grants at once, with no task switch, when the chat's bucket and the overall
 //! window allow it and nothing is queued ahead. Otherwise the request queues, and one driver
 //! task releases the queue, sleeping until the earliest instant a rule allows the next send.
+//!
+//! Once sends queue (the bot is at the overall limit), the queue is released evenly, one
+//! send per 1/30 of the window, not in clumps of 30 whenever the window empties: a sliding
+//! window alone keeps the shape of its first second for ever (30 sends in a few
+//! milliseconds, then a second of nothing), so a reply that came just after a clump waited
+//! up to a second behind reminders, and a second-by-second count of sends read 0 now and
+//! then. Spaced, a reply waits at most one spacing (34 ms) for the next slot, and every
+//! second carries 29-30 sends. Below the limit nothing queues and nothing is spaced.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -364,6 +372,9 @@ struct State {
     window: VecDeque<Instant>,
     /// A 429 holds every chat until then.
     frozen: Option<Instant>,
+    /// When the driver last granted a queued send (see the module docs: queued sends go out
+    /// one spacing apart).
+    released: Option<Instant>,
     closed: [bool; 2],
     /// The map size that triggers the next sweep of idle chats.
     sweep_at: usize,
@@ -378,6 +389,7 @@ impl State {
             sleeping: BinaryHeap::new(),
             window: VecDeque::new(),
             frozen: None,
+            released: None,
             closed: [false, false],
             sweep_at: SWEEP_AT,
         }
@@ -402,6 +414,29 @@ impl State {
             return Some(recent[recent.len() - n] + span);
         }
         None
+    }
+
+    /// When the queue may release its next send, if not now: one spacing (the window over
+    /// `overall_per_sec`) after the last queued send it released.
+    fn spacing_wait(&self, now: Instant) -> Option<Instant> {
+        self.released
+            .map(|t| t + self.spacing())
+            .filter(|&t| t > now)
+    }
+
+    fn spacing(&self) -> Duration {
+        (WINDOW + self.rules.margin) / self.rules.overall_per_sec.max(1)
+    }
+
+    /// Notes a queued send released at `now`. The slot counts from the previous slot, not
+    /// from `now`, while the queue keeps up: timers wake on whole milliseconds, and a
+    /// spacing of 33.7 ms counted from each wake-up would become 34 ms, 1% below the limit.
+    fn note_released(&mut self, now: Instant) {
+        let spacing = self.spacing();
+        self.released = Some(match self.released {
+            Some(slot) if now < slot + spacing * 2 => slot + spacing,
+            _ => now,
+        });
     }
 
     /// Whether a new request may go at once: nothing queued ahead of it (no ring of its lane
@@ -480,7 +515,7 @@ impl State {
             if !waiting {
                 return self.sleeping.peek().map(|Reverse((at, _, _))| *at);
             }
-            if let Some(at) = self.overall_wait(now) {
+            if let Some(at) = self.overall_wait(now).or_else(|| self.spacing_wait(now)) {
                 return Some(at);
             }
             if !self.grant_one(now) {
@@ -525,6 +560,7 @@ impl State {
                     self.schedule(id, lane, next, now);
                 }
                 self.counted(now);
+                self.note_released(now);
                 return true;
             }
         }
