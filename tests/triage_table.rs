@@ -1,7 +1,8 @@
 //! The triage table: every rule of ../shared/TRIAGE.md as a row a clinician can read, with
 //! today's answers, the profile facts and a compact history in, and the level, reasons and
 //! notes out. Today is always Wednesday 12 March 2025; history is written as "days ago".
-//! The rows live in triage_table/rows.rs.
+//! The rows live in triage_table/rows.rs; triage_table/languages.rs runs each of them
+//! through the Engine in English and in German.
 //!
 //! Below the table, focused tests pin down what each plan contains (durations, the avoid
 //! list, home therapies, notes, the episode start) and that the same inputs give the same plan.
@@ -26,6 +27,10 @@ use jiff::civil::Date;
 #[path = "triage_table/rows.rs"]
 mod rows;
 use rows::*;
+
+/// Every row through the Engine, in English and in German.
+#[path = "triage_table/languages.rs"]
+mod languages;
 
 /// The plan for one row.
 fn plan_of(row: &Row) -> Plan {

@@ -1,5 +1,5 @@
 //! The rows of the triage table, shared by the table itself (tests/triage_table.rs) and its
-//! run through the Engine: every rule of
+//! run through the Engine in both languages (languages.rs): every rule of
 //! ../shared/TRIAGE.md as a row a clinician can read, with today's answers, the profile facts
 //! and a compact history in, and the level, reasons and notes out. Today is always Wednesday
 //! 12 March 2025; history is written as "days ago".
