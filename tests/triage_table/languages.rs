@@ -2,20 +2,26 @@
 //! whose profile and history are the row's starts /checkin and types, at whatever question
 //! the Engine asks, the label of the button that carries the row's answer in their language,
 //! so German rows go through German understanding. The stored day must have the row's
-//! level, the plan must open with that level's heading in the user's language, and the
-//! English and German plans must differ. Issue 11: "The triage table's level for each row is
+//! level and the answers typed, the plan must open with that level's heading in the user's
+//! language and be triage's plan on those answers, and the English and German plans must
+//! differ. Issue 11: "The triage table's level for each row is
 //! the same in both languages. Only the wording differs."
 
 use std::sync::Arc;
 
 use backcheck::engine::{Engine, Input, Reply};
-use backcheck::model::{Area, CheckIn, Episode, Feeling, Language, Outcome, Question, Worst};
+use backcheck::model::{
+    Area, CheckIn, DayRecord, Episode, Feeling, Language, Outcome, Profile, Question, Worst,
+};
+use backcheck::script::render::render_plan;
 use backcheck::script::{Script, Scripts};
 use backcheck::store::{Change, SledStore, Store, UserId};
 use jiff::Timestamp;
 use strum::IntoEnumIterator;
 
-use super::rows::{Row, TODAY, checkin_of, profile, rows};
+use backcheck::triage::triage;
+
+use super::rows::{Past, Row, TODAY, checkin_of, profile, rows};
 
 /// 10:00 in Berlin (the users' zone) on the table's Wednesday, so "days ago" hold.
 const NOW: &str = "2025-03-12T09:00:00Z";
@@ -72,12 +78,18 @@ impl Table {
         self.engine.scripts().get(language)
     }
 
+    /// The row's profile, in `language`.
+    fn profile_of(&self, row: &Row, language: Language) -> Profile {
+        let mut p = profile(row.cleared, row.cancer, row.usual);
+        p.language = language;
+        p
+    }
+
     /// A new user with the row's profile (in `language`) and history.
     fn user_for(&mut self, row: &Row, language: Language) -> UserId {
         let user = self.next_user;
         self.next_user += 1;
-        let mut p = profile(row.cleared, row.cancer, row.usual);
-        p.language = language;
+        let p = self.profile_of(row, language);
         let change = Change {
             profile: Some(&p),
             ..Change::default()
@@ -268,32 +280,7 @@ impl Table {
         // An answer of the row that was never asked for (outside an emergency, which ends
         // the check-in early on purpose).
         if !answered.has_emergency() {
-            let given = checkin_of(row);
-            let missing = [
-                ("area", given.area.is_some() && answered.area.is_none()),
-                (
-                    "spreads",
-                    given.spreads.is_some() && answered.spreads.is_none(),
-                ),
-                (
-                    "feeling",
-                    given.feeling.is_some() && answered.feeling.is_none(),
-                ),
-                ("worst", given.worst.is_some() && answered.worst.is_none()),
-                (
-                    "episode",
-                    given.episode.is_some() && answered.episode.is_none(),
-                ),
-                (
-                    "yesterday",
-                    given.yesterday.is_some() && answered.yesterday.is_none(),
-                ),
-                (
-                    "worse activity",
-                    given.worse_activity.is_some() && answered.worse_activity.is_none(),
-                ),
-            ];
-            let never: Vec<&str> = missing.iter().filter(|m| m.1).map(|m| m.0).collect();
+            let never = never_asked(&checkin_of(row), answered);
             if !never.is_empty() {
                 return Ok(Ran::Unreachable(format!("never asked: {never:?}")));
             }
@@ -319,6 +306,14 @@ impl Table {
                         day.checkin
                     ));
                 }
+                // The whole plan is triage's on the stored answers, in the user's words.
+                let history: Vec<DayRecord> = row.history.iter().map(Past::record).collect();
+                let p = self.profile_of(row, language);
+                let planned = triage(&p, &day.checkin, &history, TODAY);
+                let script = self.script(language);
+                if render_plan(&script.plan, &planned, TODAY) != plan {
+                    problems.push(format!("the plan is not triage's: {plan:?}"));
+                }
             }
             Ok(None) => problems.push("no day stored".to_string()),
             Err(e) => problems.push(format!("store: {e}")),
@@ -329,6 +324,29 @@ impl Table {
             Err(format!("{} (asked {asked:?})", problems.join("; ")))
         }
     }
+}
+
+/// The answers of `given` that `answered` lacks: the Engine never asked for them.
+fn never_asked(given: &CheckIn, answered: &CheckIn) -> Vec<&'static str> {
+    held(given)
+        .into_iter()
+        .zip(held(answered))
+        .filter(|((_, given), (_, answered))| *given && !*answered)
+        .map(|((name, _), _)| name)
+        .collect()
+}
+
+/// Which of the answers after the pain score a check-in holds, by name.
+fn held(c: &CheckIn) -> [(&'static str, bool); 7] {
+    [
+        ("area", c.area.is_some()),
+        ("spreads", c.spreads.is_some()),
+        ("feeling", c.feeling.is_some()),
+        ("worst", c.worst.is_some()),
+        ("episode", c.episode.is_some()),
+        ("yesterday", c.yesterday.is_some()),
+        ("worse activity", c.worse_activity.is_some()),
+    ]
 }
 
 /// The label (without a tick) of the button of `message` whose key is `key`.
