@@ -5,5 +5,6 @@
 #![allow(dead_code)]
 
 pub mod answers;
+pub mod binary;
 pub mod fake_bot_api;
 pub mod webhook_feeder;
