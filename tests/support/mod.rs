@@ -7,4 +7,5 @@
 pub mod answers;
 pub mod binary;
 pub mod fake_bot_api;
+pub mod seed;
 pub mod webhook_feeder;
