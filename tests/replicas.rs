@@ -17,54 +17,16 @@ mod support;
 mod harness;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use backcheck::model::Question;
 use backcheck::store::{PgStore, Store, UserId};
 use harness::{Msg, Talk, Watch, onboard, prompt, script};
-use support::binary::{Binary, free_port};
+use support::binary::Replica;
 use support::fake_bot_api::FakeBotApi;
 use support::webhook_feeder::{Order, SECRET, WebhookFeeder};
 use tokio::time::Instant;
-
-/// One replica: the binary and its port.
-struct Replica {
-    bot: Binary,
-    port: u16,
-}
-
-impl Replica {
-    /// Starts replica `n` on a free loopback port, on PostgreSQL at `db`, and waits for
-    /// /healthz.
-    async fn start(n: usize, dir: &Path, fake: &FakeBotApi, db: &str) -> Replica {
-        let port = free_port();
-        let name = format!("replica-{n}");
-        let mut replica = Replica {
-            bot: Binary::replica(dir, &name, port, fake, db, SECRET),
-            port,
-        };
-        replica.restart().await;
-        replica
-    }
-
-    fn hook(&self) -> String {
-        format!("http://127.0.0.1:{}/telegram", self.port)
-    }
-
-    /// Starts the binary (again) on the same port and database, and waits for /healthz.
-    async fn restart(&mut self) {
-        self.bot.spawn();
-        self.bot.wait_healthy(self.port).await;
-    }
-
-    /// SIGTERM, then a clean exit.
-    async fn stop(mut self) {
-        let stopped = self.bot.stop(Duration::from_secs(20)).await;
-        stopped.unwrap_or_else(|e| panic!("{e}\n{}", self.bot.logs()));
-    }
-}
 
 /// Two replicas on a fresh database, a fake Bot API and a feeder posting to both.
 struct Setup {
@@ -82,10 +44,10 @@ impl Setup {
         let dir = tempfile::tempdir().unwrap();
         let db = tokio::task::spawn_blocking(pg::database).await.unwrap();
         let fake = Arc::new(FakeBotApi::start().await);
-        let mut replicas = Vec::new();
-        for n in 0..2 {
-            replicas.push(Replica::start(n, dir.path(), &fake, &db).await);
-        }
+        let mut replicas: Vec<Replica> = (0..2)
+            .map(|n| Replica::new(dir.path(), &format!("replica-{n}"), &fake, &db, SECRET))
+            .collect();
+        Replica::start_all(&mut replicas).await;
         let feeder = WebhookFeeder::new(replicas.iter().map(Replica::hook).collect(), SECRET);
         let feeding = feeder.start(fake.clone(), order);
         let w = Watch::new(fake.clone());
@@ -106,7 +68,7 @@ impl Setup {
 
     async fn stop(self) {
         self.feeding.abort();
-        for r in self.replicas {
+        for mut r in self.replicas {
             r.stop().await;
         }
         drop(self.dir);
@@ -238,7 +200,7 @@ async fn a_replica_killed_mid_load_loses_no_answered_step_and_rejoins() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let alone = s.feeder.stats();
-    s.replicas[1].restart().await;
+    s.replicas[1].start().await;
     let back: usize = s
         .feeder
         .stats()

@@ -22,7 +22,7 @@ use backcheck::script::{Script, Text};
 use backcheck::store::{Daily, PgStore, ReminderState, Store, UserId};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use support::binary::{Binary, free_port};
+use support::binary::Replica;
 use support::fake_bot_api::{FakeBotApi, RecordedRequest, TOKEN};
 use support::webhook_feeder::SECRET;
 use tokio::time::Instant;
@@ -129,28 +129,19 @@ async fn a_thousand_reminders_due_at_once_on_two_replicas_go_out_once_each() {
     // Telegram's limits are off (replica_config): at 30 messages a second, 1,000 reminders
     // would take over 30 s; this test counts them, tests/telegram_limits.rs checks the pace.
     let fake = Arc::new(FakeBotApi::start().await);
-    let mut replicas: Vec<(Binary, u16)> = [TOKEN, TOKEN_B]
+    let mut replicas: Vec<Replica> = [TOKEN, TOKEN_B]
         .iter()
         .enumerate()
         .map(|(n, token)| {
-            let port = free_port();
-            let name = format!("replica-{n}");
-            let bot = Binary::replica(dir.path(), &name, port, &fake, &db, SECRET)
-                .env("TELOXIDE_TOKEN", *token);
-            (bot, port)
+            let mut r = Replica::new(dir.path(), &format!("replica-{n}"), &fake, &db, SECRET);
+            r.bot = r.bot.env("TELOXIDE_TOKEN", *token);
+            r
         })
         .collect();
-    // Both start at once, so that their first ticks race for the same due rows.
-    for (bot, _) in &mut replicas {
-        bot.spawn();
-    }
-    for (bot, port) in &mut replicas {
-        bot.wait_healthy(*port).await;
-    }
+    // Both start at once, so that they are up and asleep before the reminders are due.
+    Replica::start_all(&mut replicas).await;
     let up_in_time = Timestamp::now() < due;
-    let logs = |replicas: &[(Binary, u16)]| -> String {
-        replicas.iter().map(|(b, _)| b.logs()).collect::<String>()
-    };
+    let logs = |replicas: &[Replica]| -> String { replicas.iter().map(|r| r.bot.logs()).collect() };
 
     // Bounded: until every chat has been sent its reminder.
     let deadline = Instant::now() + WAIT;
@@ -173,9 +164,8 @@ async fn a_thousand_reminders_due_at_once_on_two_replicas_go_out_once_each() {
     }
     let reminded_in = started.elapsed();
     // Both stop cleanly; whatever either had in flight has been answered by then.
-    for (bot, _) in &mut replicas {
-        let stopped = bot.stop(WAIT).await;
-        stopped.unwrap_or_else(|e| panic!("{e}\n{}", bot.logs()));
+    for r in &mut replicas {
+        r.stop().await;
     }
 
     let sent = reminders(&fake, &text);
@@ -232,16 +222,15 @@ async fn a_thousand_reminders_due_at_once_on_two_replicas_go_out_once_each() {
             .await
             .unwrap();
     }
-    let (bot, port) = &mut replicas[0];
-    bot.spawn();
-    bot.wait_healthy(*port).await;
-    bot.wait_until(WAIT, "the canary's reminder", || {
-        let sent = reminders(&fake, &text);
-        async move { sent.iter().any(|r| r.chat_id() == Some(canary)) }
-    })
-    .await;
-    let stopped = bot.stop(WAIT).await;
-    stopped.unwrap_or_else(|e| panic!("{e}\n{}", bot.logs()));
+    let r = &mut replicas[0];
+    r.start().await;
+    r.bot
+        .wait_until(WAIT, "the canary's reminder", || {
+            let sent = reminders(&fake, &text);
+            async move { sent.iter().any(|r| r.chat_id() == Some(canary)) }
+        })
+        .await;
+    r.stop().await;
     let again: Vec<i64> = reminders(&fake, &text)[sent.len()..]
         .iter()
         .filter_map(RecordedRequest::chat_id)

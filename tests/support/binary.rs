@@ -177,7 +177,7 @@ pub fn free_port() -> u16 {
 }
 
 /// The config of a webhook replica on PostgreSQL listening on `port` (the database URL and
-/// the secret come from the environment, see `Binary::replica`). Telegram's limits are off:
+/// the secret come from the environment, see `Replica::new`). Telegram's limits are off:
 /// these tests count messages, not their pace.
 pub fn replica_config(port: u16) -> String {
     format!(
@@ -187,28 +187,62 @@ pub fn replica_config(port: u16) -> String {
     )
 }
 
-impl Binary {
-    /// A webhook replica on PostgreSQL at `db`, listening on `port`, taking `secret`.
-    pub fn replica(
-        dir: &Path,
-        name: &str,
-        port: u16,
-        fake: &FakeBotApi,
-        db: &str,
-        secret: &str,
-    ) -> Binary {
-        Binary::new(dir, name, &replica_config(port), fake)
+/// A webhook replica on PostgreSQL: the binary and the loopback port it listens on (the same
+/// port again after a restart).
+pub struct Replica {
+    pub bot: Binary,
+    pub port: u16,
+}
+
+impl Replica {
+    /// Replica `name` on a free port, on PostgreSQL at `db`, taking `secret`; not started.
+    pub fn new(dir: &Path, name: &str, fake: &FakeBotApi, db: &str, secret: &str) -> Replica {
+        let port = free_port();
+        let bot = Binary::new(dir, name, &replica_config(port), fake)
             .env("BACKCHECK_DATABASE_URL", db)
-            .env("BACKCHECK_WEBHOOK_SECRET", secret)
+            .env("BACKCHECK_WEBHOOK_SECRET", secret);
+        Replica { bot, port }
     }
 
-    /// Waits (at most 30 s) until the webhook listener on `port` answers /healthz with 200.
-    pub async fn wait_healthy(&mut self, port: u16) {
-        let base = format!("http://127.0.0.1:{port}");
-        self.wait_until(Duration::from_secs(30), "/healthz", || {
-            let base = base.clone();
-            async move { get(&base, "/healthz").await.0 == 200 }
-        })
-        .await;
+    /// Where updates are posted.
+    pub fn hook(&self) -> String {
+        format!("{}/telegram", self.base())
+    }
+
+    fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the binary (again), and waits until it is healthy.
+    pub async fn start(&mut self) {
+        self.bot.spawn();
+        self.wait_healthy().await;
+    }
+
+    /// Starts every replica at once, then waits until all are healthy.
+    pub async fn start_all(replicas: &mut [Replica]) {
+        for r in replicas.iter_mut() {
+            r.bot.spawn();
+        }
+        for r in replicas {
+            r.wait_healthy().await;
+        }
+    }
+
+    /// Waits (at most 30 s) until /healthz answers 200.
+    async fn wait_healthy(&mut self) {
+        let base = self.base();
+        self.bot
+            .wait_until(Duration::from_secs(30), "/healthz", || {
+                let base = base.clone();
+                async move { get(&base, "/healthz").await.0 == 200 }
+            })
+            .await;
+    }
+
+    /// SIGTERM, then a clean exit within 20 s (fails with the logs otherwise).
+    pub async fn stop(&mut self) {
+        let stopped = self.bot.stop(Duration::from_secs(20)).await;
+        stopped.unwrap_or_else(|e| panic!("{e}\n{}", self.bot.logs()));
     }
 }
