@@ -7,7 +7,9 @@
 //!
 //! Which replica sent a message: each replica has a token of its own, and the fake (which
 //! accepts any token) records the token of every request. In production the replicas share
-//! one token; here it is only a label.
+//! one token; here it is only a label. Both send some because a tick claims 100 reminders
+//! (src/reminders/run.rs, `BATCH`): while one replica sends its batch, the other claims the
+//! next. (With a claim of 1,000 the first replica to commit took all of them, every run.)
 
 #[path = "support/pg.rs"]
 mod pg;
@@ -212,8 +214,9 @@ async fn a_thousand_reminders_due_at_once_on_two_replicas_go_out_once_each() {
         assert_eq!(state.last_sent, Some(today), "user {user}: sent today");
     }
 
-    // One replica again. Its first tick would claim anything of the 1,000 still due; a
-    // canary user due now (later than all of them) shows when that tick has run.
+    // One replica again. It claims in due order and sends a batch before the next tick, so a
+    // canary user due now, later than all of the 1,000, is sent only after anything of
+    // theirs still due: once the canary's reminder is out, any second one would be too.
     let canary = FIRST - 1;
     {
         let store = store.clone();
