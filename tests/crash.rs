@@ -13,8 +13,6 @@
 mod support;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,7 +20,8 @@ use std::time::{Duration, Instant};
 use backcheck::script::Script;
 use backcheck::store::{SledStore, Store, UserId};
 use support::answers;
-use support::fake_bot_api::{FakeBotApi, Keyboard, RecordedRequest, TOKEN};
+use support::binary::Binary;
+use support::fake_bot_api::{FakeBotApi, Keyboard, RecordedRequest};
 use tokio::sync::mpsc;
 
 const USERS: i64 = 200;
@@ -71,8 +70,8 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
     let fake = Arc::new(FakeBotApi::start().await);
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "[telegram]\nthrottle = false\n").unwrap();
+    let mut bot = Binary::new(dir.path(), "bot", "[telegram]\nthrottle = false\n", &fake)
+        .env("BACKCHECK_DATA_DIR", &data);
     let script = Arc::new(Script::embedded().unwrap());
 
     let up: Up = Arc::new(Mutex::new(None));
@@ -95,9 +94,8 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
     }
     tokio::spawn(route(fake.subscribe(), inboxes, up.clone()));
 
-    let mut runs = 0;
-    let mut bot = spawn_bot(&config, &data, &fake, dir.path(), &mut runs);
-    wait_until_up(&up, &mut bot, dir.path()).await;
+    bot.spawn();
+    wait_until_up(&up, &mut bot).await;
 
     let deadline = tokio::time::Instant::now() + DEADLINE;
     let tasks: Vec<_> = users
@@ -127,16 +125,15 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
                 tokio::time::Instant::now() < deadline,
                 "the users stalled at {} actions\n{}",
                 progress.load(Ordering::Relaxed),
-                logs(dir.path())
+                bot.logs()
             );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         tokio::time::sleep(Duration::from_millis(rng.next() % 50)).await;
-        bot.kill().unwrap();
-        bot.wait().unwrap();
+        bot.kill();
         *up.lock().unwrap() = None;
-        bot = spawn_bot(&config, &data, &fake, dir.path(), &mut runs);
-        wait_until_up(&up, &mut bot, dir.path()).await;
+        bot.spawn();
+        wait_until_up(&up, &mut bot).await;
     }
 
     let mut finished = Vec::new();
@@ -148,15 +145,15 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
         }
         finished.push(u);
     }
-    let stopped = stop_bot(&mut bot).await;
+    let stopped = bot.stop(Duration::from_secs(20)).await;
     assert!(
         failures.is_empty(),
         "{} users did not reach a plan; the first: {}\nbot log:\n{}",
         failures.len(),
         failures[0],
-        logs(dir.path())
+        bot.logs()
     );
-    stopped.unwrap_or_else(|e| panic!("{e}\nbot log:\n{}", logs(dir.path())));
+    stopped.unwrap_or_else(|e| panic!("{e}\nbot log:\n{}", bot.logs()));
     assert!(finished.iter().all(|u| u.done), "every user reached a plan");
 
     // Every chat the fake saw a plan sent to, and the user's records, as stored.
@@ -191,6 +188,7 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
         }
     }
 
+    let runs = bot.runs();
     let presses: usize = finished.iter().map(|u| u.actions).sum();
     let restarts: usize = finished.iter().map(|u| u.unstuck).sum();
     eprintln!(
@@ -207,82 +205,13 @@ async fn killed_at_random_moments_the_bot_loses_no_plan_and_every_user_finishes(
 // ---------------------------------------------------------------------------------------
 // The bot process
 
-fn spawn_bot(
-    config: &Path,
-    data: &Path,
-    fake: &FakeBotApi,
-    logs: &Path,
-    runs: &mut usize,
-) -> Child {
-    *runs += 1;
-    let log = std::fs::File::create(logs.join(format!("bot-{runs}.log"))).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_backcheck"))
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", fake.url().as_str())
-        .env("BACKCHECK_DATA_DIR", data)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap()
-}
-
 /// Waits (at most 20 s) until the new process polls.
-async fn wait_until_up(up: &Up, bot: &mut Child, dir: &Path) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while up.lock().unwrap().is_none() {
-        if let Some(status) = bot.try_wait().unwrap() {
-            panic!("the bot exited at start-up: {status}\n{}", logs(dir));
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the bot did not poll within 20 s\n{}",
-            logs(dir)
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-/// SIGTERM, then a clean exit within 20 s.
-async fn stop_bot(bot: &mut Child) -> Result<(), String> {
-    let status = Command::new("kill")
-        .arg("-TERM")
-        .arg(bot.id().to_string())
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err("kill -TERM failed".into());
-    }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(status) = bot.try_wait().map_err(|e| e.to_string())? {
-            return if status.success() {
-                Ok(())
-            } else {
-                Err(format!("the bot exited with {status} on SIGTERM"))
-            };
-        }
-        if Instant::now() > deadline {
-            let _ = bot.kill();
-            return Err("the bot did not stop within 20 s of SIGTERM".into());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// The bot's logs, for failure messages.
-fn logs(dir: &Path) -> String {
-    let mut out = String::new();
-    for run in 1..20 {
-        if let Ok(text) = std::fs::read_to_string(dir.join(format!("bot-{run}.log"))) {
-            out.push_str(&format!("--- run {run}\n{text}"));
-        }
-    }
-    out
+async fn wait_until_up(up: &Up, bot: &mut Binary) {
+    bot.wait_until(Duration::from_secs(20), "polling", || {
+        let polling = up.lock().unwrap().is_some();
+        async move { polling }
+    })
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 #[path = "support/pg.rs"]
 mod pg;
+mod support;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -43,20 +44,7 @@ fn populate(store: &PgStore) -> Vec<UserId> {
     let p = profile();
     let state = Scheduler::schedule(&p, None, ts("2026-06-01T00:00:00Z"));
     let users: Vec<UserId> = (0..USERS).map(|i| 1_000_003 * i + 17).collect();
-    let changes: Vec<(UserId, Change<'_>)> = users
-        .iter()
-        .map(|&user| {
-            let change = Change {
-                profile: Some(&p),
-                reminder: Some(&state),
-                ..Change::default()
-            };
-            (user, change)
-        })
-        .collect();
-    for chunk in changes.chunks(250) {
-        assert!(store.write_many(chunk).unwrap().iter().all(|ok| *ok));
-    }
+    support::seed::with_reminder(store, &users, &p, &state);
     let mut late = profile();
     late.reminder = Some(time(9, 0, 0, 0));
     let later = Scheduler::schedule(&late, None, ts("2026-06-01T00:00:00Z"));

@@ -17,143 +17,16 @@ mod support;
 mod harness;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use backcheck::model::Question;
 use backcheck::store::{PgStore, Store, UserId};
 use harness::{Msg, Talk, Watch, onboard, prompt, script};
-use support::fake_bot_api::{FakeBotApi, TOKEN};
-use support::webhook_feeder::{Order, SECRET, WebhookFeeder, get};
+use support::binary::Replica;
+use support::fake_bot_api::FakeBotApi;
+use support::webhook_feeder::{Order, SECRET, WebhookFeeder};
 use tokio::time::Instant;
-
-/// One replica: the binary, its port and its log.
-struct Replica {
-    child: Child,
-    port: u16,
-    config: PathBuf,
-    log: PathBuf,
-    runs: usize,
-}
-
-impl Replica {
-    /// Starts replica `n` on a free loopback port, on PostgreSQL at `db`, and waits for
-    /// /healthz.
-    async fn start(n: usize, dir: &Path, fake: &FakeBotApi, db: &str) -> Replica {
-        let port = free_port();
-        let config = dir.join(format!("replica-{n}.toml"));
-        std::fs::write(
-            &config,
-            format!(
-                "[telegram]\nthrottle = false\nmode = \"webhook\"\n\
-                 [telegram.webhook]\nlisten = \"127.0.0.1:{port}\"\n\
-                 [store]\nbackend = \"postgres\"\n"
-            ),
-        )
-        .unwrap();
-        let mut replica = Replica {
-            child: spawn(&config, &dir.join(format!("replica-{n}-1.log")), fake, db),
-            port,
-            config,
-            log: dir.join(format!("replica-{n}")),
-            runs: 1,
-        };
-        replica.wait_healthy().await;
-        replica
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn hook(&self) -> String {
-        format!("{}/telegram", self.base())
-    }
-
-    /// SIGKILL: no shutdown, no flush, requests in progress cut off.
-    fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    /// Starts the binary again on the same port and database.
-    async fn restart(&mut self, fake: &FakeBotApi, db: &str) {
-        self.runs += 1;
-        let log = PathBuf::from(format!("{}-{}.log", self.log.display(), self.runs));
-        self.child = spawn(&self.config, &log, fake, db);
-        self.wait_healthy().await;
-    }
-
-    async fn wait_healthy(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if get(&self.base(), "/healthz").await.0 == 200 {
-                return;
-            }
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("a replica exited at start-up: {status}\n{}", self.logs());
-            }
-            assert!(Instant::now() < deadline, "no /healthz\n{}", self.logs());
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    /// SIGTERM, then a clean exit.
-    async fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(status.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                assert!(
-                    status.success(),
-                    "exit {status} on SIGTERM\n{}",
-                    self.logs()
-                );
-                return;
-            }
-            assert!(Instant::now() < deadline, "no exit on SIGTERM");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    fn logs(&self) -> String {
-        (1..=self.runs)
-            .map(|run| {
-                let path = format!("{}-{run}.log", self.log.display());
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                format!("--- {path}\n{text}")
-            })
-            .collect()
-    }
-}
-
-fn spawn(config: &Path, log: &Path, fake: &FakeBotApi, db: &str) -> Child {
-    let log = std::fs::File::create(log).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_backcheck"))
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", fake.url().as_str())
-        .env("BACKCHECK_DATABASE_URL", db)
-        .env("BACKCHECK_WEBHOOK_SECRET", SECRET)
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap()
-}
-
-/// A port free a moment ago (the replica binds it itself, and again after a restart).
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
 
 /// Two replicas on a fresh database, a fake Bot API and a feeder posting to both.
 struct Setup {
@@ -171,10 +44,10 @@ impl Setup {
         let dir = tempfile::tempdir().unwrap();
         let db = tokio::task::spawn_blocking(pg::database).await.unwrap();
         let fake = Arc::new(FakeBotApi::start().await);
-        let mut replicas = Vec::new();
-        for n in 0..2 {
-            replicas.push(Replica::start(n, dir.path(), &fake, &db).await);
-        }
+        let mut replicas: Vec<Replica> = (0..2)
+            .map(|n| Replica::new(dir.path(), &format!("replica-{n}"), &fake, &db, SECRET))
+            .collect();
+        Replica::start_all(&mut replicas).await;
         let feeder = WebhookFeeder::new(replicas.iter().map(Replica::hook).collect(), SECRET);
         let feeding = feeder.start(fake.clone(), order);
         let w = Watch::new(fake.clone());
@@ -190,12 +63,12 @@ impl Setup {
     }
 
     fn logs(&self) -> String {
-        self.replicas.iter().map(Replica::logs).collect()
+        self.replicas.iter().map(|r| r.bot.logs()).collect()
     }
 
     async fn stop(self) {
         self.feeding.abort();
-        for r in self.replicas {
+        for mut r in self.replicas {
             r.stop().await;
         }
         drop(self.dir);
@@ -319,7 +192,7 @@ async fn a_replica_killed_mid_load_loses_no_answered_step_and_rejoins() {
         assert!(Instant::now() < deadline, "stalled\n{}", s.logs());
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    s.replicas[1].kill();
+    s.replicas[1].bot.kill();
     let killed_at = s.feeder.stats().answered.len();
     // Replica 0 alone for a while, then replica 1 comes back on the same port.
     while s.feeder.stats().answered.len() < killed_at + expected / 6 {
@@ -327,7 +200,7 @@ async fn a_replica_killed_mid_load_loses_no_answered_step_and_rejoins() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let alone = s.feeder.stats();
-    s.replicas[1].restart(&s.fake, &s.db).await;
+    s.replicas[1].start().await;
     let back: usize = s
         .feeder
         .stats()

@@ -7,8 +7,6 @@
 mod support;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -20,6 +18,7 @@ use backcheck::script::Script;
 use backcheck::store::{SledStore, Store, UserId};
 use backcheck::telegram::{self, RetryPolicy, TelegramSettings};
 use support::answers;
+use support::binary::Binary;
 use support::fake_bot_api::{FakeBotApi, FloodRules, Keyboard, RecordedRequest, TOKEN};
 use tokio::sync::mpsc;
 
@@ -101,12 +100,13 @@ async fn sigterm_under_load_exits_within_five_seconds_and_loses_no_answered_step
     fake.check_flood_rules(FloodRules::telegram());
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let config = dir.path().join("config.toml");
     // The default configuration: Telegram's limits on.
-    std::fs::write(&config, "[telegram]\nthrottle = true\n").unwrap();
+    let mut bot = Binary::new(dir.path(), "bot", "[telegram]\nthrottle = true\n", &fake)
+        .env("BACKCHECK_DATA_DIR", &data)
+        .env("RUST_LOG", "info");
     let script = Arc::new(Script::embedded().unwrap());
 
-    let mut bot = spawn_bot(&config, &data, &fake, &dir.path().join("bot-1.log"));
+    bot.spawn();
     wait_until_polling(&fake, &mut bot, 0).await;
     // Users who answer as fast as they can want far more than 30 messages a second, so when
     // the signal comes the bot has replies waiting for Telegram's limits.
@@ -120,15 +120,12 @@ async fn sigterm_under_load_exits_within_five_seconds_and_loses_no_answered_step
     }
 
     let signalled = Instant::now();
-    sigterm(&bot);
+    bot.sigterm();
     stop_users.store(true, Ordering::SeqCst);
-    let status = wait_exit(&mut bot, Duration::from_secs(10)).await;
+    let status = bot.wait_exit(Duration::from_secs(10)).await;
     let exit = signalled.elapsed();
-    assert!(
-        status.success(),
-        "exit status {status}\n{}",
-        log(dir.path())
-    );
+    let status = status.unwrap_or_else(|e| panic!("{e}\n{}", bot.logs()));
+    assert!(status.success(), "exit status {status}\n{}", bot.logs());
     assert!(exit < Duration::from_secs(5), "SIGTERM took {exit:?}");
     let _ = playing.await;
 
@@ -138,15 +135,10 @@ async fn sigterm_under_load_exits_within_five_seconds_and_loses_no_answered_step
 
     // A restart on the same folder, then a clean stop again.
     let since = fake.requests().len();
-    let mut bot = spawn_bot(&config, &data, &fake, &dir.path().join("bot-2.log"));
+    bot.spawn();
     wait_until_polling(&fake, &mut bot, since).await;
-    sigterm(&bot);
-    let status = wait_exit(&mut bot, Duration::from_secs(10)).await;
-    assert!(
-        status.success(),
-        "second run: {status}\n{}",
-        log(dir.path())
-    );
+    let stopped = bot.stop(Duration::from_secs(10)).await;
+    stopped.unwrap_or_else(|e| panic!("second run: {e}\n{}", bot.logs()));
 
     let store = SledStore::open(&data).unwrap();
     for (&user, &asked) in &seen {
@@ -176,72 +168,17 @@ async fn sigterm_under_load_exits_within_five_seconds_and_loses_no_answered_step
 // ---------------------------------------------------------------------------------------
 // The bot process
 
-fn spawn_bot(config: &Path, data: &Path, fake: &FakeBotApi, log: &Path) -> Child {
-    let log = std::fs::File::create(log).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_backcheck"))
-        .arg("--config")
-        .arg(config)
-        .arg("run")
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", fake.url().as_str())
-        .env("BACKCHECK_DATA_DIR", data)
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .unwrap()
-}
-
 /// Waits until the bot polls: a long poll among the requests after the first `since`.
-async fn wait_until_polling(fake: &FakeBotApi, bot: &mut Child, since: usize) {
-    let deadline = Instant::now() + WAIT;
-    loop {
+async fn wait_until_polling(fake: &FakeBotApi, bot: &mut Binary, since: usize) {
+    bot.wait_until(WAIT, "polling", || {
         let polled = fake
             .requests()
             .iter()
             .skip(since)
             .any(|r| r.method == "getUpdates" && r.param_i64("timeout").unwrap_or(0) > 0);
-        if polled {
-            return;
-        }
-        if let Some(status) = bot.try_wait().unwrap() {
-            panic!("the bot exited at start-up: {status}");
-        }
-        assert!(Instant::now() < deadline, "the bot did not poll");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-fn sigterm(bot: &Child) {
-    let status = Command::new("kill")
-        .arg("-TERM")
-        .arg(bot.id().to_string())
-        .status()
-        .unwrap();
-    assert!(status.success(), "kill -TERM failed");
-}
-
-async fn wait_exit(bot: &mut Child, within: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(status) = bot.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = bot.kill();
-            panic!("the bot did not exit within {within:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-fn log(dir: &Path) -> String {
-    ["bot-1.log", "bot-2.log"]
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(dir.join(f)).ok())
-        .collect::<Vec<_>>()
-        .join("\n---\n")
+        async move { polled }
+    })
+    .await;
 }
 
 /// The question number a keyboard answers (button data is "seq:key").

@@ -34,8 +34,10 @@
 //! applied; they are looked at again next tick, by then moved to tomorrow) or, arriving
 //! after the first committed, finds the record changed and its expectation failing. The
 //! crash trade-off is the one above, per replica: a replica that dies after its claim
-//! committed loses those reminders for the day (never sent twice); one that dies before the
-//! commit leaves them due, and any replica sends them on its next tick.
+//! committed loses those reminders for the day (never sent twice), at most one tick's batch
+//! of 100 (`run::BATCH`), the rest staying due for the others; one that dies before the
+//! commit leaves them due, and any replica sends them on its next tick. A burst due at one
+//! instant is shared: each free replica claims the next batch (tests/replicas_reminders.rs).
 //!
 //! One-off due instants (a snooze, a retry after a network failure) are marked `snoozed`:
 //! they re-send the day's reminder, so they are exempt from the `last_sent` check and do not

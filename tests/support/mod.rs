@@ -5,5 +5,7 @@
 #![allow(dead_code)]
 
 pub mod answers;
+pub mod binary;
 pub mod fake_bot_api;
+pub mod seed;
 pub mod webhook_feeder;
