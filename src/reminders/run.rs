@@ -25,6 +25,8 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use jiff::Timestamp;
 
 use super::{ClaimPlan, Scheduler, claim_change};
@@ -39,6 +41,8 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// replicas a burst due at one instant is shared, the next batch claimed by whichever is free
 /// (with 1,000 one replica took a whole 07:00 burst and the others idled).
 const BATCH: usize = 100;
+/// Deliveries in flight at once: the one being sent and the next, already claimed.
+const PIPELINE: usize = 2;
 /// The pause before looking again at entries a tick had to leave (a conflict, an error), so
 /// that they are retried soon without spinning.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
@@ -61,11 +65,19 @@ impl From<Vec<UserId>> for Unsent {
 }
 
 impl Scheduler {
-    /// Runs until `shutdown` completes. Each round ticks at `clock.now()`, awaits
-    /// `deliver(users)` for whatever was claimed, un-claims what it returns as not attempted
-    /// (see the module docs), then sleeps until the next due instant, `MAX_SLEEP`, a
-    /// `changed()` notification, or shutdown. A delivery that gave reminders back ends the
-    /// loop: that only happens when the bot is shutting down.
+    /// Runs until `shutdown` completes. Each round ticks at `clock.now()`, hands whatever was
+    /// claimed to `deliver(users)`, un-claims what a delivery returns as not attempted (see
+    /// the module docs), and, with nothing left to deliver, sleeps until the next due
+    /// instant, `MAX_SLEEP`, a `changed()` notification, or shutdown. A delivery that gave
+    /// reminders back ends the loop once the others in flight have ended: that only happens
+    /// when the bot is shutting down.
+    ///
+    /// A full batch (more is due) is followed by the next claim at once, while the first
+    /// batch is still being sent: up to `PIPELINE` deliveries run together, so the next
+    /// batch's sends are queued at the pacer before the last ones of this batch have gone,
+    /// and a burst is sent without a pause between batches (with one batch at a time, each
+    /// end of batch left Telegram's allowance unused while the loop recorded, claimed and
+    /// prepared the next).
     pub async fn run<F, Fut, S>(self: Arc<Self>, clock: Arc<dyn Clock>, deliver: F, shutdown: S)
     where
         F: Fn(Vec<UserId>) -> Fut,
@@ -73,35 +85,56 @@ impl Scheduler {
         S: Future<Output = ()>,
     {
         let mut shutdown = std::pin::pin!(shutdown);
+        let mut inflight = FuturesOrdered::new();
+        let mut stopping = false;
+        let mut ticked_at = clock.now();
         loop {
-            let ticked_at = clock.now();
-            let full = match self.tick_counted(ticked_at, BATCH) {
-                Ok((claims, read)) => {
-                    if !claims.is_empty() {
-                        let users = claims.iter().map(|c| c.user).collect();
-                        let Unsent(unsent) = deliver(users).await.into();
-                        if !unsent.is_empty() {
-                            self.unclaim(&claims, &unsent);
-                            break;
+            let mut full = false;
+            if !stopping {
+                ticked_at = clock.now();
+                match self.tick_counted(ticked_at, BATCH) {
+                    Ok((claims, read)) => {
+                        if !claims.is_empty() {
+                            let users = claims.iter().map(|c| c.user).collect();
+                            let delivery = deliver(users);
+                            inflight.push_back(async move {
+                                let unsent: Unsent = delivery.await.into();
+                                (unsent, claims)
+                            });
                         }
+                        full = read == BATCH;
                     }
-                    read == BATCH
+                    Err(e) => {
+                        tracing::error!(error = %e, "reminder tick failed; trying again shortly");
+                    }
                 }
-                Err(e) => {
-                    tracing::error!(error = %e, "reminder tick failed; trying again shortly");
-                    false
+            }
+            if full && inflight.len() < PIPELINE {
+                continue;
+            }
+            if inflight.is_empty() {
+                if stopping {
+                    break;
                 }
-            };
-            let wait = if full {
-                Duration::ZERO
-            } else {
-                self.sleep_for(ticked_at, clock.now())
-            };
+                let wait = self.sleep_for(ticked_at, clock.now());
+                tokio::select! {
+                    biased;
+                    () = &mut shutdown => break,
+                    () = self.changed.notified() => {}
+                    () = tokio::time::sleep(wait) => {}
+                }
+                continue;
+            }
+            // The oldest delivery's end (the others are sent meanwhile), then claim again.
             tokio::select! {
                 biased;
-                () = &mut shutdown => break,
-                () = self.changed.notified() => {}
-                () = tokio::time::sleep(wait) => {}
+                () = &mut shutdown, if !stopping => stopping = true,
+                Some((Unsent(unsent), claims)) = inflight.next() => {
+                    if !unsent.is_empty() {
+                        self.unclaim(&claims, &unsent);
+                        stopping = true;
+                    }
+                }
             }
         }
     }
