@@ -3,6 +3,8 @@
 //! folder in a temporary directory, so tests can drop and reopen it.
 #![allow(dead_code)]
 
+pub mod chat;
+
 use std::sync::Arc;
 
 use backcheck::engine::{Button, Engine, Input, Reply};
