@@ -1,5 +1,5 @@
-//! The console's goodbye line is a dialog text (messages.toml `goodbye`), said in the
-//! console's language.
+//! The console's own lines are dialog texts (messages.toml `goodbye`, `export_saved`), said
+//! in the console user's language.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -74,4 +74,27 @@ fn the_goodbye_follows_the_users_language_on_a_two_language_engine() {
     let out = String::from_utf8_lossy(&out);
     assert!(out.trim_end().ends_with("um weiterzumachen."), "{out}");
     assert!(!out.contains("Bye!"), "{out}");
+}
+
+/// The note under an export says where the file went, in the user's language too.
+#[test]
+fn the_export_note_is_german_for_a_german_user() {
+    let scripts = backcheck::script::Scripts::embedded().expect("built-in dialogs load");
+    let store = Arc::new(SledStore::temporary().expect("temporary store"));
+    let engine = Engine::new(store as Arc<dyn Store>, scripts, "UTC")
+        .with_default_language(backcheck::model::Language::De);
+    let clock = ManualClock::new("2026-03-02T08:00:00Z".parse().expect("timestamp"));
+    let export = tempfile::tempdir().expect("tempdir");
+    let mut out = Vec::new();
+    {
+        let mut console = Console::new(&engine, &clock, 0, &mut out, export.path());
+        console
+            .run("/export\n/quit\n".as_bytes())
+            .expect("console runs");
+    }
+    let out = String::from_utf8_lossy(&out);
+    assert!(out.contains("Gespeichert unter "), "{out}");
+    assert!(out.contains(" Bytes)."), "{out}");
+    assert!(!out.contains("Saved to"), "{out}");
+    assert!(export.path().join("backcheck-export.json").exists());
 }
