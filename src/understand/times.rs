@@ -164,15 +164,7 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
                 hour
             };
             let twelve = half.is_none() && on_the_face(n);
-            return Read::Time(
-                Said {
-                    hour,
-                    minute,
-                    half,
-                    twelve,
-                },
-                next,
-            );
+            return read(hour, minute, half, twelve, next);
         }
     }
     let Some(n) = toks.get(i).and_then(Tok::num) else {
@@ -225,6 +217,11 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
     // "0730" and "07:30" are 24-hour forms; "730" and "7:30" may be either half of the day.
     let leading_zero = (n.digits == 2 && n.int < 10) || (n.digits == 4 && n.int < 1000);
     let twelve = half.is_none() && !leading_zero && (1..=12).contains(&hour);
+    read(hour, minute, half, twelve, next)
+}
+
+/// A time read, ending before token `next`.
+fn read(hour: u64, minute: u64, half: Option<Half>, twelve: bool, next: usize) -> Read {
     Read::Time(
         Said {
             hour,
@@ -271,13 +268,11 @@ fn minutes_past_or_to(toks: &[Tok], i: usize, words: &ClockWords) -> Option<Read
     if half_of_day.is_some() && hour == 0 {
         hour = 12;
     }
-    Some(Read::Time(
-        Said {
-            hour: hour.unsigned_abs(),
-            minute: minute.unsigned_abs(),
-            half: half_of_day,
-            twelve: half_of_day.is_none() && on_the_face(n),
-        },
+    Some(read(
+        hour.unsigned_abs(),
+        minute.unsigned_abs(),
+        half_of_day,
+        half_of_day.is_none() && on_the_face(n),
         next,
     ))
 }

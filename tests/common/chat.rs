@@ -57,11 +57,7 @@ impl Chat {
     }
 
     pub fn text(&self) -> String {
-        self.last
-            .iter()
-            .map(|r| r.body())
-            .collect::<Vec<_>>()
-            .join("\n---\n")
+        super::joined(&self.last)
     }
 
     #[track_caller]

@@ -34,6 +34,15 @@ pub struct Harness {
     pub seen: Vec<Button>,
 }
 
+/// The text of every reply, one after the other.
+pub fn joined(replies: &[Reply]) -> String {
+    replies
+        .iter()
+        .map(|r| r.body())
+        .collect::<Vec<_>>()
+        .join("\n---\n")
+}
+
 pub fn script() -> Arc<Script> {
     Arc::new(Script::embedded().expect("the built-in dialogs load"))
 }
@@ -117,11 +126,7 @@ impl Harness {
 
     /// All text of the last replies.
     pub fn text(&self) -> String {
-        self.last
-            .iter()
-            .map(|r| r.body())
-            .collect::<Vec<_>>()
-            .join("\n---\n")
+        joined(&self.last)
     }
 
     /// The text of the last reply.
