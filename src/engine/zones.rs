@@ -168,8 +168,8 @@ const CLOCK_SLACK_MINUTES: i32 = 20;
 
 /// The zones whose clocks show about one of `readings` at `now`: for each reading the offset
 /// closest to it, within `CLOCK_SLACK_MINUTES`. A reading that only remote places fit ("halb
-/// drei" read as 2:30 in the afternoon of Europe) gives way to one that popular places fit;
-/// `preferred` zones first, then popular ones.
+/// drei" read as 2:30 at night, said on a European afternoon) gives way to one that preferred
+/// or popular places fit; `preferred` zones come first, then popular ones.
 fn by_local_time(
     readings: &[jiff::civil::Time],
     now: Timestamp,
