@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::clock::Clock;
 use crate::engine::{Button, Engine, Input, Reply};
-use crate::script::Text;
+use crate::script::{Text, fill};
 use crate::store::UserId;
 
 /// The user id the console talks as (Telegram ids are never 0).
@@ -122,12 +122,16 @@ impl<'a, W: Write> Console<'a, W> {
             } => {
                 let path = self.export_dir.join(&filename);
                 std::fs::write(&path, &bytes)?;
-                writeln!(
-                    self.out,
-                    "\n{caption}\nSaved to {} ({} bytes).",
-                    path.display(),
-                    bytes.len()
-                )?;
+                // In the user's language, as the goodbye is.
+                let language = self.engine.language_of(self.user).unwrap_or_default();
+                let saved = fill(
+                    self.engine.scripts().get(language).text(Text::ExportSaved),
+                    &[
+                        ("path", &path.display().to_string()),
+                        ("bytes", &bytes.len().to_string()),
+                    ],
+                );
+                writeln!(self.out, "\n{caption}\n{saved}")?;
             }
             Reply::Photo { caption, .. } => writeln!(self.out, "\n{caption}")?,
         }

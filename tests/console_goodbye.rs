@@ -1,5 +1,5 @@
-//! The console's goodbye line is a dialog text (messages.toml `goodbye`), said in the
-//! console's language.
+//! The console's own lines are dialog texts (messages.toml `goodbye`, `export_saved`), said
+//! in the console user's language.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,14 +21,19 @@ fn quit_at_once(lang: &str) -> String {
     };
     let store = Arc::new(SledStore::temporary().expect("temporary store"));
     let engine = Engine::new(store as Arc<dyn Store>, script, "UTC");
+    chat(&engine, "/quit\n").0
+}
+
+/// What the console prints for `input` typed on `engine`, and the folder exports go to.
+fn chat(engine: &Engine, input: &str) -> (String, tempfile::TempDir) {
     let clock = ManualClock::new("2026-03-02T08:00:00Z".parse().expect("timestamp"));
     let export = tempfile::tempdir().expect("tempdir");
     let mut out = Vec::new();
     {
-        let mut console = Console::new(&engine, &clock, 0, &mut out, export.path());
-        console.run("/quit\n".as_bytes()).expect("console runs");
+        let mut console = Console::new(engine, &clock, 0, &mut out, export.path());
+        console.run(input.as_bytes()).expect("console runs");
     }
-    String::from_utf8_lossy(&out).into_owned()
+    (String::from_utf8_lossy(&out).into_owned(), export)
 }
 
 #[test]
@@ -52,26 +57,34 @@ fn the_goodbye_is_german_in_german() {
     assert!(!out.contains("Bye!"), "{out}");
 }
 
+/// An engine that speaks both languages, German to new users: as main.rs's `chat` builds it
+/// with --lang de.
+fn german_engine() -> Engine {
+    let scripts = backcheck::script::Scripts::embedded().expect("built-in dialogs load");
+    let store = Arc::new(SledStore::temporary().expect("temporary store"));
+    Engine::new(store as Arc<dyn Store>, scripts, "UTC")
+        .with_default_language(backcheck::model::Language::De)
+}
+
 /// `--lang de` (BACKCHECK_LANG) sets the console user's language on an engine that speaks
 /// both: the goodbye follows the user's language, not English.
 #[test]
 fn the_goodbye_follows_the_users_language_on_a_two_language_engine() {
-    let scripts = backcheck::script::Scripts::embedded().expect("built-in dialogs load");
-    let store = Arc::new(SledStore::temporary().expect("temporary store"));
-    // As main.rs's `chat` does with --lang de.
-    let engine = Engine::new(store as Arc<dyn Store>, scripts, "UTC")
-        .with_default_language(backcheck::model::Language::De);
+    let engine = german_engine();
     engine
         .set_language(0, backcheck::model::Language::De)
         .expect("language stored");
-    let clock = ManualClock::new("2026-03-02T08:00:00Z".parse().expect("timestamp"));
-    let export = tempfile::tempdir().expect("tempdir");
-    let mut out = Vec::new();
-    {
-        let mut console = Console::new(&engine, &clock, 0, &mut out, export.path());
-        console.run("/quit\n".as_bytes()).expect("console runs");
-    }
-    let out = String::from_utf8_lossy(&out);
+    let (out, _export) = chat(&engine, "/quit\n");
     assert!(out.trim_end().ends_with("um weiterzumachen."), "{out}");
     assert!(!out.contains("Bye!"), "{out}");
+}
+
+/// The note under an export says where the file went, in the user's language too.
+#[test]
+fn the_export_note_is_german_for_a_german_user() {
+    let (out, export) = chat(&german_engine(), "/export\n/quit\n");
+    assert!(out.contains("Gespeichert unter "), "{out}");
+    assert!(out.contains(" Bytes)."), "{out}");
+    assert!(!out.contains("Saved to"), "{out}");
+    assert!(export.path().join("backcheck-export.json").exists());
 }

@@ -3,115 +3,19 @@
 //! languages; the German red-flag list at the pain question and in the middle of onboarding;
 //! red flags across languages; /language and the profile's language.
 
-use std::sync::Arc;
+mod common;
 
-use backcheck::engine::{Engine, Input, Reply};
+use backcheck::engine::Reply;
 use backcheck::model::{Language, Level, RedFlag};
 use backcheck::script::Scripts;
-use backcheck::store::{SledStore, Store, UserId};
-use jiff::Timestamp;
+use backcheck::store::Store;
+use common::chat::Chat;
 use strum::IntoEnumIterator;
 
 /// The German red-flag lists, as the de tests keep them (tests/understand_de.rs).
 const GERMAN_LISTS: &str = include_str!("understand_de.rs");
 /// The English ones (tests/understand.rs).
 const ENGLISH_LISTS: &str = include_str!("understand.rs");
-
-struct Chat {
-    engine: Engine,
-    store: Arc<SledStore>,
-    now: Timestamp,
-    user: UserId,
-    /// Telegram's language for this user.
-    hint: Option<Language>,
-    last: Vec<Reply>,
-}
-
-impl Chat {
-    fn new(hint: Language) -> Chat {
-        let store = Arc::new(SledStore::temporary().expect("temporary store"));
-        let scripts = Scripts::embedded().expect("the built-in dialogs load");
-        Chat {
-            engine: Engine::new(store.clone() as Arc<dyn Store>, scripts, "UTC"),
-            store,
-            now: "2026-03-02T08:00:00Z".parse().expect("timestamp"),
-            user: 7,
-            hint: Some(hint),
-            last: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, input: Input) -> &[Reply] {
-        self.last = self.engine.handle_in(self.user, input, self.now, self.hint);
-        &self.last
-    }
-
-    fn say(&mut self, text: &str) -> &[Reply] {
-        self.send(Input::Text(text.to_string()))
-    }
-
-    /// Presses the button whose key is `key` ("seq:key" or "a:key") in the last replies.
-    fn press(&mut self, key: &str) -> &[Reply] {
-        let data = self
-            .last
-            .iter()
-            .flat_map(|r| r.buttons().iter().flatten())
-            .map(|b| b.data.clone())
-            .find(|d| d.split_once(':').is_some_and(|(_, k)| k == key))
-            .unwrap_or_else(|| panic!("no button {key} in: {}", self.text()));
-        self.send(Input::Button(data))
-    }
-
-    fn text(&self) -> String {
-        self.last
-            .iter()
-            .map(|r| r.body())
-            .collect::<Vec<_>>()
-            .join("\n---\n")
-    }
-
-    #[track_caller]
-    fn expect(&self, needle: &str) {
-        let text = self.text();
-        assert!(text.contains(needle), "expected {needle:?} in:\n{text}");
-    }
-
-    /// The plan level among the last replies, by its heading in `language`.
-    fn level_in(&self, language: Language) -> Option<Level> {
-        let scripts = self.engine.scripts();
-        let plan = &scripts.get(language).plan;
-        self.last.iter().find_map(|r| {
-            let first = r.body().lines().next()?;
-            Level::iter().find(|l| plan.heading(*l) == first)
-        })
-    }
-
-    /// German onboarding by buttons: walking, 30 min, cleared, no cancer, Berlin, no reminder.
-    fn onboard_pressed(&mut self) {
-        self.say("/start");
-        self.expect("Welche Aktivitäten");
-        self.press("walking");
-        self.press("done");
-        self.press("30");
-        self.press("yes");
-        self.press("no");
-        self.press("Europe/Berlin");
-        self.press("off");
-        self.expect("Bereit für den heutigen Check-in?");
-    }
-
-    /// The same, typed in German.
-    fn onboard_typed(&mut self) {
-        self.say("/start");
-        self.say("spazieren gehen");
-        self.say("eine halbe Stunde");
-        self.say("ja");
-        self.say("nein");
-        self.say("Berlin");
-        self.say("keine Erinnerung");
-        self.expect("Bereit für den heutigen Check-in?");
-    }
-}
 
 /// A check-in by button keys after the offer, in order.
 const PRESSED: [(Level, &[&str]); 6] = [

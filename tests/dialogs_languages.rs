@@ -84,6 +84,21 @@ fn a_german_key_removed_fails_naming_the_file_and_key() {
 }
 
 #[test]
+fn a_german_command_word_list_removed_fails_naming_the_key() {
+    let (dir, config) = copy_dialogs();
+    edit_german(dir.path(), "understand.toml", |t| without_line(t, "days"));
+    let (ok, _, err) = check(&config);
+    assert!(
+        !ok,
+        "accepted a German understand.toml without commands.days"
+    );
+    assert!(
+        err.contains("de/understand.toml") && err.contains("commands.days"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_german_key_english_lacks_fails() {
     let (dir, config) = copy_dialogs();
     edit_german(dir.path(), "messages.toml", |t| {

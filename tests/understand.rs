@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use backcheck::model::{RedFlag, YesNo};
-use backcheck::understand::{Choice, PainError, Understanding, match_choice, match_choices};
+use backcheck::understand::{Choice, PainError, Understanding, match_choice};
 use jiff::civil::{Time, time};
 
 const DATA: &str = include_str!("../dialogs/en/understand.toml");
@@ -381,7 +381,7 @@ fn huge_and_odd_inputs_never_panic() {
         let _ = u().is_off(text);
         let _ = u().asks_for_today(text);
         let _ = match_choice(text, &areas());
-        let _ = match_choices(text, &areas());
+        let _ = u().match_choices(text, &areas());
         assert!(
             start.elapsed() < Duration::from_secs(3),
             "slow on {:?}…",
@@ -395,7 +395,7 @@ fn huge_and_odd_inputs_never_panic() {
     assert!(!u().is_off(&"🔥".repeat(6_000)));
     assert!(!u().asks_for_today(&"🔥".repeat(6_000)));
     assert_eq!(match_choice(&"🔥".repeat(6_000), &areas()), None);
-    assert!(match_choices(&"🔥".repeat(6_000), &areas()).is_err());
+    assert!(u().match_choices(&"🔥".repeat(6_000), &areas()).is_err());
 }
 
 #[test]
@@ -867,40 +867,40 @@ fn match_one_choice() {
 fn match_several_choices() {
     let acts = activities();
     assert_eq!(
-        match_choices("walking and swimming", &acts),
+        u().match_choices("walking and swimming", &acts),
         Ok(vec!["walking", "swimming"])
     );
     assert_eq!(
-        match_choices("running, weights & yoga", &acts),
+        u().match_choices("running, weights & yoga", &acts),
         Ok(vec!["running", "weight_lifting", "yoga_pilates"])
     );
     assert_eq!(
-        match_choices("cycling + swimming / walking", &acts),
+        u().match_choices("cycling + swimming / walking", &acts),
         Ok(vec!["cycling", "swimming", "walking"])
     );
     assert_eq!(
-        match_choices("running\nrunning\njogging", &acts),
+        u().match_choices("running\nrunning\njogging", &acts),
         Ok(vec!["running"])
     );
-    assert_eq!(match_choices("swimming", &acts), Ok(vec!["swimming"]));
+    assert_eq!(u().match_choices("swimming", &acts), Ok(vec!["swimming"]));
     assert_eq!(
-        match_choices("pins and needles", &acts),
+        u().match_choices("pins and needles", &acts),
         Ok(vec!["burning_tingling"])
     );
     assert_eq!(
-        match_choices("Burning and tingling", &acts),
+        u().match_choices("Burning and tingling", &acts),
         Ok(vec!["burning_tingling"])
     );
     assert_eq!(
-        match_choices("walking, skiing", &acts),
+        u().match_choices("walking, skiing", &acts),
         Err("skiing".to_string())
     );
     assert_eq!(
-        match_choices("walking and skiing", &acts),
+        u().match_choices("walking and skiing", &acts),
         Err("skiing".to_string())
     );
-    assert_eq!(match_choices("", &acts), Err(String::new()));
-    assert_eq!(match_choices(" , ,", &acts), Err(", ,".to_string()));
+    assert_eq!(u().match_choices("", &acts), Err(String::new()));
+    assert_eq!(u().match_choices(" , ,", &acts), Err(", ,".to_string()));
 }
 
 /// A copy of the real data with one edit, for load-error tests.
@@ -1000,7 +1000,7 @@ proptest::proptest! {
         if let Some(key) = match_choice(&text, &activities()) {
             proptest::prop_assert!(activities().iter().any(|c| c.key == key));
         }
-        let _ = match_choices(&text, &activities());
+        let _ = u().match_choices(&text, &activities());
     }
 
     /// Typed answers made of the bot's own vocabulary, in any mix, never panic either.

@@ -987,3 +987,80 @@ fn a_flag_at_the_end_of_a_long_message_is_found_and_odd_input_never_panics() {
     }
     assert_eq!(u().minutes(&"und ".repeat(5_000)), None);
 }
+
+#[test]
+fn lists_join_with_und_but_a_name_with_und_stays_whole() {
+    let aliases: Vec<String> = Vec::new();
+    let tingling = vec!["kribbeln und taubheit".to_string()];
+    let options = [
+        Choice {
+            key: "running",
+            label: "Laufen",
+            aliases: &aliases,
+        },
+        Choice {
+            key: "cycling",
+            label: "Radfahren",
+            aliases: &aliases,
+        },
+        Choice {
+            key: "tingling",
+            label: "Brennen",
+            aliases: &tingling,
+        },
+    ];
+    let read = |text: &str| u().match_choices(text, &options);
+    assert_eq!(read("Laufen und Radfahren"), Ok(vec!["running", "cycling"]));
+    assert_eq!(
+        read("Radfahren sowie Laufen"),
+        Ok(vec!["cycling", "running"])
+    );
+    assert_eq!(read("Laufen u. Radfahren"), Ok(vec!["running", "cycling"]));
+    assert_eq!(read("Kribbeln und Taubheit"), Ok(vec!["tingling"]));
+    assert_eq!(
+        read("Laufen und Schach"),
+        Err("Schach".to_string()),
+        "the part that fits nothing is named"
+    );
+}
+
+#[test]
+fn times_said_the_german_way_read_both_halves_of_the_day() {
+    let both = |text: &str| -> Vec<(i8, i8)> {
+        u().clock_readings(text)
+            .iter()
+            .map(|t| (t.hour(), t.minute()))
+            .collect()
+    };
+    assert_eq!(both("es ist halb drei"), [(2, 30), (14, 30)]);
+    assert_eq!(both("Viertel nach zwei"), [(2, 15), (14, 15)]);
+    assert_eq!(both("14 Uhr 35"), [(14, 35)]);
+    assert_eq!(both("halb drei nachmittags"), [(14, 30)]);
+    assert_eq!(both("Wien"), Vec::<(i8, i8)>::new());
+}
+
+#[test]
+fn places_and_command_words_in_german() {
+    use backcheck::understand::CommandWord;
+    for (place, zone) in [
+        ("Wien", "Europe/Vienna"),
+        ("MÜNCHEN", "Europe/Berlin"),
+        ("muenchen", "Europe/Berlin"),
+        ("Neu-Delhi", "Asia/Kolkata"),
+        ("Neudelhi", "Asia/Kolkata"),
+    ] {
+        assert_eq!(u().place_zone(place), Some(zone), "{place}");
+    }
+    assert_eq!(u().place_zone("Atlantis"), None);
+    assert_eq!(u().zone_name("Europe/Vienna"), Some("Wien"));
+    assert_eq!(u().command_word("gestern"), Some(CommandWord::Yesterday));
+    assert_eq!(u().command_word("diese Woche"), Some(CommandWord::Week));
+    assert_eq!(u().command_word("90 Tage"), Some(CommandWord::Days(90)));
+    assert_eq!(u().command_word("90"), Some(CommandWord::Days(90)));
+    assert_eq!(u().command_word("90 Wochen"), None);
+    assert_eq!(
+        u().command_word("yesterday"),
+        None,
+        "English is the engine's fallback"
+    );
+}

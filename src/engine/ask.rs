@@ -9,7 +9,7 @@ use super::{Button, Reply, Turn, zones};
 use crate::model::{Activity, Question, RedFlag, YesNo};
 use crate::script::{Text, fill};
 use crate::store::StoreError;
-use crate::understand::{Choice, is_label, match_choice, match_choices};
+use crate::understand::{Choice, is_label, match_choice};
 
 /// Session lengths offered as buttons, in minutes.
 const SESSION_PRESETS: [u16; 6] = [20, 30, 45, 60, 90, 120];
@@ -158,7 +158,25 @@ impl Turn<'_> {
 
     /// A zone's button label, its region in the user's language.
     fn zone_label(&self, zone: &str) -> String {
-        zones::label_in(zone, &self.script.question(Question::TimeZone).regions)
+        zones::label_in(
+            zone,
+            &self.script.question(Question::TimeZone).regions,
+            &self.script.understand,
+        )
+    }
+
+    /// A typed time zone, read in the user's language, then in English (a German speaker may
+    /// type "Munich" or "it's 2:35 pm").
+    pub(super) fn resolve_zone(&self, text: &str) -> zones::Resolved {
+        let preferred = &self.script.question(Question::TimeZone).suggestions;
+        let mut found = zones::Resolved::Unknown;
+        for s in self.arg_scripts() {
+            found = zones::resolve(text, self.now, &s.understand, preferred);
+            if found != zones::Resolved::Unknown {
+                break;
+            }
+        }
+        found
     }
 
     /// The keys ticked so far on a multi-select question.
@@ -328,7 +346,7 @@ impl Turn<'_> {
             }
             Question::TimeZone => {
                 let candidates = self.tz_candidates();
-                let picked = candidates.iter().find(|z| zones::matches_city(z, text));
+                let picked = candidates.iter().find(|z| zones::matches_city(z, text, u));
                 if let Some(z) = picked {
                     return Some(Answer::Zone(z.clone()));
                 }
@@ -351,7 +369,7 @@ impl Turn<'_> {
                 if let Some(z) = match_choice(text, &choices) {
                     return Some(Answer::Zone(z.to_string()));
                 }
-                match zones::resolve(text, self.now, u) {
+                match self.resolve_zone(text) {
                     zones::Resolved::One(z) => Some(Answer::Zone(z)),
                     zones::Resolved::Several(zs) => Some(Answer::Zones(zs)),
                     zones::Resolved::Unknown => None,
@@ -385,7 +403,8 @@ impl Turn<'_> {
                         aliases: &c.aliases,
                     })
                     .collect();
-                let mut keys: Vec<String> = match match_choices(text, &picks) {
+                let mut keys: Vec<String> = match self.script.understand.match_choices(text, &picks)
+                {
                     Ok(keys) => keys.into_iter().map(String::from).collect(),
                     Err(_) => Vec::new(),
                 };

@@ -8,8 +8,9 @@ use super::state::Flow;
 use super::{Reply, Turn};
 use crate::history;
 use crate::model::{Question, SummaryDay};
-use crate::script::{Text, fill};
+use crate::script::{Script, Text, fill};
 use crate::store::StoreError;
+use crate::understand::CommandWord;
 
 /// The commands users can type. Names are what follows the slash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr, EnumIter)]
@@ -52,25 +53,27 @@ enum HistoryView {
 }
 
 impl HistoryView {
-    /// "" (14 days of text, a 30-day picture), "90" (both 90 days) or "week"; None for
-    /// anything else, including spans outside 1..=365.
-    fn parse(args: &str) -> Option<HistoryView> {
+    /// "" (14 days of text, a 30-day picture), "90" or "90 days" (both 90 days), or "week",
+    /// in the words of `scripts` (the user's language, then English); None for anything else,
+    /// including spans outside 1..=365.
+    fn parse<'s>(args: &str, mut scripts: impl Iterator<Item = &'s Script>) -> Option<HistoryView> {
         if args.is_empty() {
             return Some(HistoryView::Days {
                 text: HISTORY_DEFAULT,
                 picture: PICTURE_DEFAULT,
             });
         }
-        if args.eq_ignore_ascii_case("week") {
-            return Some(HistoryView::Week);
+        match scripts.find_map(|s| s.understand.command_word(args))? {
+            CommandWord::Week => Some(HistoryView::Week),
+            CommandWord::Days(days) => u16::try_from(days)
+                .ok()
+                .filter(|d| (1..=HISTORY_MAX).contains(d))
+                .map(|d| HistoryView::Days {
+                    text: d,
+                    picture: d,
+                }),
+            CommandWord::Yesterday => None,
         }
-        let days = args.parse::<u16>().ok()?;
-        (1..=HISTORY_MAX)
-            .contains(&days)
-            .then_some(HistoryView::Days {
-                text: days,
-                picture: days,
-            })
     }
 }
 
@@ -107,7 +110,9 @@ impl Turn<'_> {
             }
             Command::Checkin if onboarding => self.busy(Text::FinishSetupFirst),
             Command::Checkin if in_checkin => self.busy(Text::InCheckin),
-            Command::Checkin if is_yesterday(args) => self.start_late_checkin(),
+            Command::Checkin if self.means(args, CommandWord::Yesterday) => {
+                self.start_late_checkin()
+            }
             Command::Checkin => self.start_checkin(),
             Command::Today => self.today_plan(),
             Command::History => {
@@ -215,7 +220,7 @@ impl Turn<'_> {
 
     /// /history [days | week]: the text chart and the picture, or the weekly summary.
     fn history_text(&mut self, args: &str) -> Result<(), StoreError> {
-        let Some(view) = HistoryView::parse(args) else {
+        let Some(view) = HistoryView::parse(args, self.arg_scripts()) else {
             self.say(Text::HistoryUsage);
             return Ok(());
         };
@@ -307,31 +312,46 @@ impl Turn<'_> {
     }
 }
 
-/// "/checkin yesterday": the late check-in.
-fn is_yesterday(args: &str) -> bool {
-    args.trim().eq_ignore_ascii_case("yesterday")
+impl Turn<'_> {
+    /// Whether a command's words are `word` ("/checkin gestern"), in the user's language or
+    /// in English.
+    fn means(&self, args: &str, word: CommandWord) -> bool {
+        self.arg_scripts()
+            .any(|s| s.understand.command_word(args) == Some(word))
+    }
 }
 
+/// Shortest start of a weekday's name that picks it: "mo", "so", "tu" (each is one day's
+/// alone, in English and German).
+const WEEKDAY_PREFIX: usize = 2;
+
 impl Turn<'_> {
-    /// /summary sunday (any weekday, or its first three letters) or /summary off.
+    /// /summary sunday (any weekday, its first letters, or "sundays") or /summary off.
     fn set_summary_day(&mut self, args: &str) {
         let wanted = args.trim().to_lowercase();
-        // A weekday by its English key or its name in the user's language ("sonntag"), or
-        // "off" in their words.
+        // A weekday by its English key or its name in the user's language ("sonntag",
+        // "so", "sonntags"), or "off" in their words or in English.
         let names = &self.script.plan.dates.weekdays;
         let named = |i: usize| names.get(i).map(|n| n.to_lowercase());
-        let day = if wanted.chars().count() >= 3 {
-            SummaryDay::iter().enumerate().find(|(i, d)| {
-                d.key().starts_with(&wanted) || named(*i).is_some_and(|n| n.starts_with(&wanted))
-            })
+        let fits = |name: &str| name.starts_with(&wanted) || wanted.starts_with(name);
+        let days: Vec<SummaryDay> = if wanted.chars().count() >= WEEKDAY_PREFIX {
+            SummaryDay::iter()
+                .enumerate()
+                .filter(|(i, d)| {
+                    *d != SummaryDay::Off && (fits(d.key()) || named(*i).is_some_and(|n| fits(&n)))
+                })
+                .map(|(_, d)| d)
+                .collect()
         } else {
-            None
+            Vec::new()
+        };
+        let day = match days.as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
-        .map(|(_, d)| d)
         .or_else(|| {
-            self.script
-                .understand
-                .is_off(&wanted)
+            self.arg_scripts()
+                .any(|s| s.understand.is_off(&wanted))
                 .then_some(SummaryDay::Off)
         });
         let (Some(day), Some(profile)) = (day, self.profile.as_mut()) else {

@@ -305,6 +305,13 @@ impl Turn<'_> {
         jiff::tz::db().get(name).unwrap_or(TimeZone::UTC)
     }
 
+    /// The wordings a command's words are read in: the user's language, then English (English
+    /// words keep working for everyone: "/checkin yesterday" from a German speaker).
+    fn arg_scripts(&self) -> impl Iterator<Item = &Script> {
+        let english = self.engine.scripts.get(Language::En);
+        std::iter::once(self.script).chain((self.language != Language::En).then_some(english))
+    }
+
     /// The user's local date now.
     fn today(&self) -> Date {
         self.now.to_zoned(self.zone()).date()

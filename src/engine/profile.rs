@@ -341,11 +341,16 @@ impl Turn<'_> {
             self.edit_field(q);
             return Ok(());
         }
-        let u = &self.script.understand;
+        let off = || self.arg_scripts().any(|s| s.understand.is_off(args));
+        let time = || {
+            self.arg_scripts()
+                .find_map(|s| s.understand.clock_time(args))
+                .map(|t| Answer::Time(Some(t)))
+        };
         let answer = match q {
-            Question::Reminder if u.is_off(args) => Some(Answer::Time(None)),
-            Question::Reminder => u.clock_time(args).map(|t| Answer::Time(Some(t))),
-            _ => match zones::resolve(args, self.now, u) {
+            Question::Reminder if off() => Some(Answer::Time(None)),
+            Question::Reminder => time(),
+            _ => match self.resolve_zone(args) {
                 zones::Resolved::One(z) => Some(Answer::Zone(z)),
                 zones::Resolved::Several(zs) => Some(Answer::Zones(zs)),
                 zones::Resolved::Unknown => None,

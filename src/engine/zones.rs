@@ -1,5 +1,6 @@
-//! Time zones from what people type: an IANA name ("Europe/Berlin"), a city ("new york"), or
-//! their local time ("it's 14:35"), which picks the zones with that offset right now.
+//! Time zones from what people type: an IANA name ("Europe/Berlin"), a city ("new york"), a
+//! place their language's [places] lists ("Wien", "München"), or their local time ("it's
+//! 14:35", "es ist halb drei"), which picks the zones with that offset right now.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -75,22 +76,31 @@ fn city(zone: &str) -> &str {
     zone.rsplit('/').next().unwrap_or(zone)
 }
 
-/// A zone's button label with the region named in the user's language ("Berlin (Europa)"),
-/// from questions.toml's time_zone.regions; a region not listed keeps its English name.
-pub fn label_in(zone: &str, regions: &std::collections::BTreeMap<String, String>) -> String {
+/// A zone's button label, the place and region named in the user's language ("Wien
+/// (Europa)"): the place as understand.toml's [places] writes it, else the zone's city; the
+/// region from questions.toml's time_zone.regions, else its English name.
+pub fn label_in(
+    zone: &str,
+    regions: &std::collections::BTreeMap<String, String>,
+    u: &Understanding,
+) -> String {
     match zone.split_once('/') {
         Some((region, _)) => {
             let region = regions.get(region).map_or(region, String::as_str);
-            format!("{} ({region})", city(zone).replace('_', " "))
+            let place = u
+                .zone_name(zone)
+                .map_or_else(|| city(zone).replace('_', " "), str::to_string);
+            format!("{place} ({region})")
         }
         None => zone.to_string(),
     }
 }
 
-/// Whether `text` names the city of `zone` (to pick among offered zones by typing).
-pub fn matches_city(zone: &str, text: &str) -> bool {
+/// Whether `text` names the city of `zone`, or a place [places] lists for it (to pick among
+/// offered zones by typing).
+pub fn matches_city(zone: &str, text: &str, u: &Understanding) -> bool {
     let t = norm(text);
-    !t.is_empty() && (norm(city(zone)) == t || norm(zone) == t)
+    !t.is_empty() && (norm(city(zone)) == t || norm(zone) == t || u.place_zone(text) == Some(zone))
 }
 
 /// Zones of the database that people pick: "Region/City", not legacy aliases.
@@ -110,8 +120,10 @@ fn canonical(name: &str) -> bool {
     REGIONS.iter().any(|r| name.starts_with(r))
 }
 
-/// Reads a typed time zone: an IANA name, a city, UTC, or the user's local time.
-pub fn resolve(text: &str, now: Timestamp, u: &Understanding) -> Resolved {
+/// Reads a typed time zone: an IANA name, a place the language lists ("Wien"), a city, UTC,
+/// or the user's local time ("es ist halb drei"). `preferred` (the language's suggested
+/// zones) come first when several zones show that time.
+pub fn resolve(text: &str, now: Timestamp, u: &Understanding, preferred: &[String]) -> Resolved {
     let t = norm(text);
     let t = t.trim_matches('_');
     if t.is_empty() || t.len() > 64 {
@@ -123,6 +135,9 @@ pub fn resolve(text: &str, now: Timestamp, u: &Understanding) -> Resolved {
     let names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
     if let Some(exact) = names.iter().find(|n| norm(n) == t) {
         return Resolved::One(exact.clone());
+    }
+    if let Some(zone) = u.place_zone(text) {
+        return Resolved::One(zone.to_string());
     }
     let by_city: Vec<&String> = names
         .iter()
@@ -141,76 +156,83 @@ pub fn resolve(text: &str, now: Timestamp, u: &Understanding) -> Resolved {
             );
         }
     }
-    if !text.chars().any(|c| c.is_ascii_digit()) && !text.contains("noon") {
+    let readings = u.clock_readings(text);
+    if readings.is_empty() {
         return Resolved::Unknown;
     }
-    match u.clock_time(&time_part(text)) {
-        Some(local) => by_local_time(local, now, &names),
-        None => Resolved::Unknown,
-    }
-}
-
-/// The time in "it's 2:35 pm here": from the first word with a digit, with "am"/"pm".
-fn time_part(text: &str) -> String {
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let Some(i) = words
-        .iter()
-        .position(|w| w.chars().any(|c| c.is_ascii_digit()))
-    else {
-        return lower;
-    };
-    let mut part = words[i].to_string();
-    if let Some(next) = words.get(i + 1)
-        && matches!(
-            next.trim_end_matches(['.', ',', '!']),
-            "am" | "pm" | "a.m" | "p.m"
-        )
-    {
-        part.push(' ');
-        part.push_str(next);
-    }
-    part
+    by_local_time(&readings, now, &names, preferred)
 }
 
 /// How far the user's clock may be from a zone's for that zone to count (people round).
 const CLOCK_SLACK_MINUTES: i32 = 20;
 
-/// The zones whose clocks show about `local` at `now`: the offset closest to what the user
-/// said, within `CLOCK_SLACK_MINUTES`, popular places first.
-fn by_local_time(local: jiff::civil::Time, now: Timestamp, names: &[String]) -> Resolved {
-    let utc = now.to_zoned(TimeZone::UTC).time();
-    let minutes = |t: jiff::civil::Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
-    let mut diff = minutes(local) - minutes(utc);
-    // Offsets run from -12:00 to +14:00; wrap the day around into that range.
-    if diff <= -12 * 60 {
-        diff += 24 * 60;
-    }
-    if diff > 14 * 60 {
-        diff -= 24 * 60;
-    }
+/// The zones whose clocks show about one of `readings` at `now`: for each reading the offset
+/// closest to it, within `CLOCK_SLACK_MINUTES`. A reading that only remote places fit ("halb
+/// drei" read as 2:30 at night, said on a European afternoon) gives way to one that preferred
+/// or popular places fit; `preferred` zones come first, then popular ones.
+fn by_local_time(
+    readings: &[jiff::civil::Time],
+    now: Timestamp,
+    names: &[String],
+    preferred: &[String],
+) -> Resolved {
     let offset_of = |name: &str| -> Option<i32> {
         let tz = jiff::tz::db().get(name).ok()?;
         Some(tz.to_offset(now).seconds() / 60)
     };
-    let zones: Vec<(&str, i32)> = POPULAR
+    let zones: Vec<(&str, i32)> = preferred
         .iter()
-        .copied()
+        .map(String::as_str)
+        .chain(POPULAR.iter().copied())
         .chain(names.iter().map(String::as_str).filter(|n| canonical(n)))
         .filter_map(|n| Some((n, offset_of(n)?)))
         .collect();
-    let Some(best) = zones
-        .iter()
-        .map(|(_, o)| *o)
-        .min_by_key(|o| (o - diff).abs())
-    else {
-        return Resolved::Unknown;
-    };
-    if (best - diff).abs() > CLOCK_SLACK_MINUTES {
-        return Resolved::Unknown;
+    let known = preferred.len() + POPULAR.len();
+    let utc = now.to_zoned(TimeZone::UTC).time();
+    let minutes = |t: jiff::civil::Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
+    // Each reading's zones, in the order of `zones` (preferred, popular, the rest).
+    let mut per_reading: Vec<Vec<(usize, &str)>> = Vec::new();
+    for local in readings {
+        let mut diff = minutes(*local) - minutes(utc);
+        // Offsets run from -12:00 to +14:00; wrap the day around into that range.
+        if diff <= -12 * 60 {
+            diff += 24 * 60;
+        }
+        if diff > 14 * 60 {
+            diff -= 24 * 60;
+        }
+        let Some(best) = zones
+            .iter()
+            .map(|(_, o)| *o)
+            .min_by_key(|o| (o - diff).abs())
+        else {
+            continue;
+        };
+        if (best - diff).abs() > CLOCK_SLACK_MINUTES {
+            continue;
+        }
+        let fit: Vec<(usize, &str)> = zones
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, o))| *o == best)
+            .map(|(i, (n, _))| (i, *n))
+            .collect();
+        per_reading.push(fit);
     }
+    // Readings that a preferred or popular place fits win over those only remote ones fit.
+    let popular: Vec<&Vec<(usize, &str)>> = per_reading
+        .iter()
+        .filter(|fit| fit.iter().any(|(i, _)| *i < known))
+        .collect();
+    let chosen: Vec<&Vec<(usize, &str)>> = if popular.is_empty() {
+        per_reading.iter().collect()
+    } else {
+        popular
+    };
+    let mut all: Vec<(usize, &str)> = chosen.into_iter().flatten().copied().collect();
+    all.sort_by_key(|(i, _)| *i);
     let mut found: Vec<String> = Vec::new();
-    for (name, _) in zones.iter().filter(|(_, o)| *o == best) {
+    for (_, name) in all {
         if found.len() == MAX_CANDIDATES {
             break;
         }

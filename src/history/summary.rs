@@ -181,8 +181,8 @@ pub fn render(summary: &WeeklySummary, script: &Script) -> String {
         let items: Vec<String> = counts
             .iter()
             .map(|(a, n)| {
-                let name = script.plan.activity(*a).to_lowercase();
-                fill(&t.times, &[("activity", &name), ("times", &n.to_string())])
+                let name = script.plan.activity_in_sentence(*a);
+                fill(&t.times, &[("activity", name), ("times", &n.to_string())])
             })
             .collect();
         join_list(

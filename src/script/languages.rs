@@ -155,7 +155,7 @@ const FILES: [&str; 4] = [
 ];
 
 /// The tables of understand.toml whose keys must match English's.
-const UNDERSTAND_TABLES: [&str; 2] = ["red_flags", "actions"];
+const UNDERSTAND_TABLES: [&str; 3] = ["red_flags", "actions", "commands"];
 
 /// Tables of understand.toml that a language may have or leave out (German builds number
 /// words that English lists one by one).

@@ -108,6 +108,8 @@ pub enum Text {
     No,
     /// The console's last line, after /quit or the end of input.
     Goodbye,
+    /// The console's note under an export: where the file was saved.
+    ExportSaved,
 }
 
 impl Text {

@@ -21,6 +21,7 @@ struct Raw {
     flag_nouns: BTreeMap<String, String>,
     feelings: BTreeMap<String, String>,
     activities: BTreeMap<String, String>,
+    activities_in_sentence: BTreeMap<String, String>,
     todo: TodoTexts,
     avoid: RawAvoid,
     notes: Notes,
@@ -122,6 +123,9 @@ pub struct PlanTexts {
     pub flag_nouns: BTreeMap<RedFlag, String>,
     pub feelings: BTreeMap<Feeling, String>,
     pub activities: BTreeMap<Activity, String>,
+    /// The names as written inside a sentence: English lowercases them, German keeps its
+    /// nouns capitalised ("Ich habe Laufen weggelassen").
+    pub activities_in_sentence: BTreeMap<Activity, String>,
     pub todo: TodoTexts,
     pub avoid_heading: String,
     pub avoid: BTreeMap<Avoid, String>,
@@ -155,6 +159,11 @@ pub fn parse(text: &str, file: &str) -> Result<PlanTexts, DialogError> {
         flag_nouns: by_variant(file, "flag_nouns", raw.flag_nouns)?,
         feelings: by_variant(file, "feelings", raw.feelings)?,
         activities: by_variant(file, "activities", raw.activities)?,
+        activities_in_sentence: by_variant(
+            file,
+            "activities_in_sentence",
+            raw.activities_in_sentence,
+        )?,
         todo: raw.todo,
         avoid_heading: raw.avoid.heading,
         avoid: by_variant(file, "avoid", raw.avoid.items)?,
@@ -172,6 +181,14 @@ impl PlanTexts {
     /// The name of an activity.
     pub fn activity(&self, a: Activity) -> &str {
         self.activities.get(&a).map(String::as_str).unwrap_or("")
+    }
+
+    /// The name of an activity inside a sentence ("I left out running").
+    pub fn activity_in_sentence(&self, a: Activity) -> &str {
+        self.activities_in_sentence
+            .get(&a)
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// A red flag as a noun phrase ("a fever").

@@ -192,18 +192,18 @@ pub fn render_plan(t: &PlanTexts, plan: &Plan, today: Date) -> String {
         parts.push(format!("{} {list}.", t.avoid_heading));
     }
     for left in &plan.left_out {
-        let name = t.activity(left.activity).to_lowercase();
+        let name = t.activity_in_sentence(left.activity);
         let when = when(t, activity_day(left.reported), today);
         parts.push(fill(
             &t.notes.left_out,
-            &[("activity", &name), ("when", &when)],
+            &[("activity", name), ("when", &when)],
         ));
     }
     if let Some(p) = plan.preferred {
-        let name = t.activity(p.activity).to_lowercase();
+        let name = t.activity_in_sentence(p.activity);
         parts.push(fill(
             &t.notes.preferred,
-            &[("activity", &name), ("times", &p.times.to_string())],
+            &[("activity", name), ("times", &p.times.to_string())],
         ));
     }
     let n = &t.notes;

@@ -262,19 +262,19 @@ fn distinctive_scores(
     scores
 }
 
-/// The word that separates options inside one part of a multi-option answer. A fixed English
-/// word (the interface takes no language data); labels containing it still match whole.
-const AND_WORD: &str = "and";
-
 /// Characters that separate options in a multi-option answer.
 fn is_separator(c: char) -> bool {
     matches!(c, ',' | '&' | '+' | '/' | ';' | '\n' | '\r')
 }
 
-/// Several options from one message, split on commas, "and", "&", "+", "/", newlines:
-/// Ok(keys in the order the user wrote them, each once) or Err(the part that matched nothing).
-/// An empty message is Err("").
-pub fn match_choices<'a>(text: &str, choices: &[Choice<'a>]) -> Result<Vec<&'a str>, String> {
+/// Several options from one message, split on commas, "&", "+", "/", newlines and the
+/// language's joining words (`joiners`: "and", "und"): Ok(keys in the order the user wrote
+/// them, each once) or Err(the part that matched nothing). An empty message is Err("").
+pub(crate) fn match_choices<'a>(
+    text: &str,
+    choices: &[Choice<'a>],
+    joiners: &[String],
+) -> Result<Vec<&'a str>, String> {
     let text: String = text.chars().take(MAX_CHARS).collect();
     let mut keys: Vec<&'a str> = Vec::new();
     let push = |k: &'a str, keys: &mut Vec<&'a str>| {
@@ -286,7 +286,7 @@ pub fn match_choices<'a>(text: &str, choices: &[Choice<'a>]) -> Result<Vec<&'a s
         if split_words(piece, MAX_CHARS).is_empty() {
             continue;
         }
-        let subs = split_on_and(piece);
+        let subs = split_on_and(piece, joiners);
         let sub_keys: Vec<Option<&'a str>> =
             subs.iter().map(|s| match_choice(s, choices)).collect();
         if subs.len() > 1 && sub_keys.iter().all(Option::is_some) {
@@ -296,8 +296,8 @@ pub fn match_choices<'a>(text: &str, choices: &[Choice<'a>]) -> Result<Vec<&'a s
             continue;
         }
         // The whole part, when it is one option whose name itself contains "and".
-        let whole =
-            match_choice(piece, choices).filter(|k| subs.len() < 2 || name_has_and(k, choices));
+        let whole = match_choice(piece, choices)
+            .filter(|k| subs.len() < 2 || name_has_and(k, choices, joiners));
         match whole {
             Some(k) => push(k, &mut keys),
             None => {
@@ -316,8 +316,8 @@ pub fn match_choices<'a>(text: &str, choices: &[Choice<'a>]) -> Result<Vec<&'a s
     Ok(keys)
 }
 
-/// True when a name of the option `key` contains the word "and" ("pins and needles").
-fn name_has_and(key: &str, choices: &[Choice]) -> bool {
+/// True when a name of the option `key` contains a joining word ("pins and needles").
+fn name_has_and(key: &str, choices: &[Choice], joiners: &[String]) -> bool {
     choices.iter().filter(|c| c.key == key).any(|c| {
         [c.label, c.key]
             .into_iter()
@@ -326,17 +326,17 @@ fn name_has_and(key: &str, choices: &[Choice]) -> bool {
                 split_words(name, MAX_CHARS)
                     .words
                     .iter()
-                    .any(|w| w == AND_WORD)
+                    .any(|w| joiners.contains(w))
             })
     })
 }
 
-/// Splits `piece` on the word "and", dropping empty parts.
-fn split_on_and(piece: &str) -> Vec<String> {
+/// Splits `piece` on the joining words, dropping empty parts.
+fn split_on_and(piece: &str, joiners: &[String]) -> Vec<String> {
     let mut parts = vec![String::new()];
     for token in piece.split_whitespace() {
         let bare: String = split_words(token, MAX_CHARS).joined();
-        if bare == AND_WORD {
+        if joiners.contains(&bare) {
             parts.push(String::new());
         } else if let Some(last) = parts.last_mut() {
             if !last.is_empty() {
@@ -375,11 +375,21 @@ mod tests {
 
     #[test]
     fn splits_on_and_words_only() {
+        let and = ["and".to_string()];
         assert_eq!(
-            split_on_and("walking AND swimming"),
+            split_on_and("walking AND swimming", &and),
             ["walking", "swimming"]
         );
-        assert_eq!(split_on_and("sandy band"), ["sandy band"]);
-        assert_eq!(split_on_and(" and "), Vec::<String>::new());
+        assert_eq!(split_on_and("sandy band", &and), ["sandy band"]);
+        assert_eq!(split_on_and(" and ", &and), Vec::<String>::new());
+        let und = ["und".to_string(), "sowie".to_string()];
+        assert_eq!(
+            split_on_and("Laufen und Radfahren sowie Yoga", &und),
+            ["Laufen", "Radfahren", "Yoga"]
+        );
+        assert_eq!(
+            split_on_and("running and cycling", &und),
+            ["running and cycling"]
+        );
     }
 }

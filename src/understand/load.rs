@@ -8,11 +8,13 @@ use strum::{IntoEnumIterator, VariantNames};
 
 use super::Understanding;
 use super::actions::ActionWords;
+use super::commands::CommandWords;
 use super::data::{self, Section, strings_of};
 use super::minutes::MinuteWords;
 use super::numbers::NumberWords;
 use super::pain::PainWords;
 use super::patterns::{Lexicon, Pattern};
+use super::places::Places;
 use super::redflags::{FlagRule, RedFlagRules};
 use super::replies::{OffWords, TodayRules, YesNoWords};
 use super::text::{MAX_CHARS, Normalizer, split_words};
@@ -21,7 +23,7 @@ use crate::model::{Action, RedFlag};
 use crate::script::DialogError;
 
 /// The top-level tables of understand.toml ("number_words" may be left out).
-const TOP_LEVEL: [&str; 13] = [
+const TOP_LEVEL: [&str; 15] = [
     "text",
     "numbers",
     "number_words",
@@ -35,6 +37,8 @@ const TOP_LEVEL: [&str; 13] = [
     "groups",
     "red_flags",
     "actions",
+    "commands",
+    "places",
 ];
 
 /// Reads the whole file; see [`Understanding::from_toml`].
@@ -48,9 +52,10 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     root.only(&TOP_LEVEL)?;
 
     let text_section = root.table("text")?;
-    text_section.only(&["rewrites", "clause_breaks", "fillers"])?;
+    text_section.only(&["rewrites", "clause_breaks", "fillers", "and"])?;
     let norm = read_normalizer(&text_section)?;
     let fillers = phrases(&norm, &text_section.strings("fillers")?);
+    let joiners = read_joiners(&text_section)?;
 
     let mut number_words = read_numbers(&root.table("numbers")?)?;
     let plain = |s: &Section, key: &str| -> Result<Vec<Vec<String>>, DialogError> {
@@ -167,6 +172,14 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
 
     let actions = read_actions(&root.table("actions")?, &norm)?;
 
+    let s = root.table("commands")?;
+    s.only(&["yesterday", "week", "days"])?;
+    let commands = CommandWords {
+        yesterday: phrases(&norm, &s.strings("yesterday")?),
+        week: phrases(&norm, &s.strings("week")?),
+        days: phrases(&norm, &s.strings("days")?),
+    };
+
     let mut lexicon = Lexicon::default();
     let groups = read_groups(&root, &norm, &mut lexicon)?;
 
@@ -210,6 +223,8 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         patterns: read_patterns(&s, "patterns", &groups, &norm, &mut lexicon, true)?,
     };
 
+    let places = Places::read(&root.table("places")?)?;
+
     flags.rules = read_red_flags(&root, &groups, &norm, &mut lexicon)?;
 
     // Every word of the data is a real word, never a misspelling of another one.
@@ -227,6 +242,9 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         &yes_no.unsure,
         &off.phrases,
         &today.exact,
+        &commands.yesterday,
+        &commands.week,
+        &commands.days,
     ];
     for w in all_phrases.into_iter().flatten().flatten() {
         lexicon.add_known(w);
@@ -241,6 +259,7 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
 
     Ok(Understanding {
         norm,
+        joiners,
         fillers,
         number_words,
         pain,
@@ -252,6 +271,8 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         lexicon,
         flags,
         actions,
+        commands,
+        places,
     })
 }
 
@@ -270,6 +291,21 @@ fn read_actions(s: &Section, norm: &Normalizer) -> Result<ActionWords, DialogErr
     }
     out.accept_raw = s.strings("accept")?;
     out.accept = phrases(norm, &out.accept_raw);
+    Ok(out)
+}
+
+/// Reads [text] and: the words that join options in a list, one word each, compared as
+/// `match_choice` compares (lowercase, no accents, no rewrites).
+fn read_joiners(s: &Section) -> Result<Vec<String>, DialogError> {
+    let mut out = Vec::new();
+    for (i, raw) in s.strings("and")?.iter().enumerate() {
+        match split_words(raw, MAX_CHARS).words.as_slice() {
+            [one] => out.push(one.clone()),
+            _ => {
+                return Err(s.err("and", format!("item {} ('{raw}') must be one word", i + 1)));
+            }
+        }
+    }
     Ok(out)
 }
 

@@ -15,10 +15,13 @@
 //! - `times`: clock times;
 //! - `replies`: yes/no, "off", "what can I do today?";
 //! - `actions`: the menu, offer and reminder buttons typed ("check in now", "later");
+//! - `places`: places named for a time zone ("Wien", "München");
+//! - `commands`: the words after a command ("/checkin yesterday", "/history week");
 //! - `fuzzy`: edit distance and picking options by name ([`match_choice`]);
 //! - `data` and `load`: strict reading of the TOML file.
 
 mod actions;
+mod commands;
 mod data;
 mod fuzzy;
 mod load;
@@ -26,21 +29,25 @@ mod minutes;
 mod numbers;
 mod pain;
 mod patterns;
+mod places;
 mod redflags;
 mod replies;
 mod text;
 mod times;
 
-pub use fuzzy::{Choice, is_label, match_choice, match_choices};
+pub use commands::CommandWord;
+pub use fuzzy::{Choice, is_label, match_choice};
 pub use pain::PainError;
 
 use crate::model::{Action, RedFlag, YesNo};
 use crate::script::DialogError;
 use actions::ActionWords;
+use commands::CommandWords;
 use minutes::MinuteWords;
 use numbers::NumberWords;
 use pain::PainWords;
 use patterns::Lexicon;
+use places::Places;
 use redflags::RedFlagRules;
 use replies::{OffWords, TodayRules, YesNoWords};
 use text::{MAX_SCAN_CHARS, Normalizer};
@@ -50,6 +57,8 @@ use times::ClockWords;
 #[derive(Debug, Clone)]
 pub struct Understanding {
     norm: Normalizer,
+    /// The words that join options in a list ("running and cycling"), normalised.
+    joiners: Vec<String>,
     /// Words ignored when a whole reply is compared with a phrase ("please", "um").
     fillers: Vec<Vec<String>>,
     number_words: NumberWords,
@@ -62,6 +71,10 @@ pub struct Understanding {
     lexicon: Lexicon,
     flags: RedFlagRules,
     actions: ActionWords,
+    /// The words after a command ("/checkin yesterday", "/history week").
+    commands: CommandWords,
+    /// Places named for a time zone ("Wien", "München").
+    places: Places,
 }
 
 impl Understanding {
@@ -109,6 +122,13 @@ impl Understanding {
         times::clock_time(&numbers::tokens(text, &self.number_words), &self.clock)
     }
 
+    /// The local times a clock time may mean, for telling a time zone by the clock: the one
+    /// read, then the other half of the day when it was said without am/pm on a 12-hour face
+    /// ("halb drei": 2:30 and 14:30; "14:35" is one). Empty when no time is named.
+    pub fn clock_readings(&self, text: &str) -> Vec<jiff::civil::Time> {
+        times::clock_readings(&numbers::tokens(text, &self.number_words), &self.clock)
+    }
+
     /// "off", "none", "no", "stop", "never", "no reminder", "disable", as the whole reply.
     pub fn is_off(&self, text: &str) -> bool {
         self.off.read(&self.norm, &self.fillers, text)
@@ -127,6 +147,18 @@ impl Understanding {
             .read(&self.norm, &self.fillers, text, offered, accepts)
     }
 
+    /// Several options from one message (multi-select questions), split on commas, "&",
+    /// "+", "/", newlines and this language's [text] and words ("und"); an option whose name
+    /// holds such a word ("pins and needles") still matches whole. Ok(keys in the order the
+    /// user wrote them, each once) or Err(the part that matched nothing).
+    pub fn match_choices<'a>(
+        &self,
+        text: &str,
+        choices: &[fuzzy::Choice<'a>],
+    ) -> Result<Vec<&'a str>, String> {
+        fuzzy::match_choices(text, choices, &self.joiners)
+    }
+
     /// The words [actions] lists for `action`, as written.
     pub fn action_words(&self, action: Action) -> &[String] {
         self.actions.raw.get(&action).map_or(&[], Vec::as_slice)
@@ -135,6 +167,22 @@ impl Understanding {
     /// The words that accept an offer ("yes", "sure", "let's go"), as written.
     pub fn accept_words(&self) -> &[String] {
         &self.actions.accept_raw
+    }
+
+    /// The whole argument of a command as one of [commands]' words ("yesterday", "week") or
+    /// a number of days ("90", "90 days"); None for anything else.
+    pub fn command_word(&self, text: &str) -> Option<CommandWord> {
+        self.commands.read(&self.norm, &self.fillers, text)
+    }
+
+    /// The time zone of the place the whole text names, from [places] ("Wien", "Muenchen").
+    pub fn place_zone(&self, text: &str) -> Option<&str> {
+        self.places.zone(text)
+    }
+
+    /// How `zone` is written in this language, when [places] lists it ("Wien").
+    pub fn zone_name(&self, zone: &str) -> Option<&str> {
+        self.places.shown(zone)
     }
 
     /// The user asks for today's plan: "what can I do today?", "can I work out?", "plan".

@@ -40,6 +40,9 @@ struct Said {
     hour: u64,
     minute: u64,
     half: Option<Half>,
+    /// Said as on a 12-hour clock face, without am/pm ("halb drei", "2:35"): it may be the
+    /// other half of the day too. A 24-hour form ("14:35", "07:30") is not.
+    twelve: bool,
 }
 
 impl Said {
@@ -76,7 +79,25 @@ impl Said {
 /// Reads a clock time. Exactly one time must be named; two different ones, or a number that
 /// cannot be a time ("7.5", "25"), give None.
 pub(crate) fn clock_time(toks: &[Tok], words: &ClockWords) -> Option<Time> {
-    let mut found: Option<Time> = None;
+    read_time(toks, words).map(|(t, _)| t)
+}
+
+/// The times a clock time may mean: the one read, then the other half of the day when it was
+/// said as on a 12-hour face ("halb drei": 2:30 and 14:30). Empty when no time was named.
+pub(crate) fn clock_readings(toks: &[Tok], words: &ClockWords) -> Vec<Time> {
+    let Some((t, twelve)) = read_time(toks, words) else {
+        return Vec::new();
+    };
+    let other = Time::new((t.hour() + 12) % 24, t.minute(), 0, 0).ok();
+    match other {
+        Some(o) if twelve => vec![t, o],
+        _ => vec![t],
+    }
+}
+
+/// The one time named, and whether it was said on a 12-hour face.
+fn read_time(toks: &[Tok], words: &ClockWords) -> Option<(Time, bool)> {
+    let mut found: Option<(Time, bool)> = None;
     let mut i = 0;
     while i < toks.len() {
         let (said, next) = match read_at(toks, i, words) {
@@ -88,10 +109,10 @@ pub(crate) fn clock_time(toks: &[Tok], words: &ClockWords) -> Option<Time> {
             }
         };
         let time = said.time()?;
-        if found.is_some_and(|t| t != time) {
+        if found.is_some_and(|(t, _)| t != time) {
             return None;
         }
-        found = Some(time);
+        found = Some((time, said.twelve));
         i = next;
     }
     found
@@ -142,7 +163,8 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
             } else {
                 hour
             };
-            return Read::Time(Said { hour, minute, half }, next);
+            let twelve = half.is_none() && on_the_face(n);
+            return read(hour, minute, half, twelve, next);
         }
     }
     let Some(n) = toks.get(i).and_then(Tok::num) else {
@@ -192,7 +214,28 @@ fn read_at(toks: &[Tok], i: usize, words: &ClockWords) -> Read {
         next += len;
     }
     let (half, next) = half_after(toks, next, words);
-    Read::Time(Said { hour, minute, half }, next)
+    // "0730" and "07:30" are 24-hour forms; "730" and "7:30" may be either half of the day.
+    let leading_zero = (n.digits == 2 && n.int < 10) || (n.digits == 4 && n.int < 1000);
+    let twelve = half.is_none() && !leading_zero && (1..=12).contains(&hour);
+    read(hour, minute, half, twelve, next)
+}
+
+/// A time read, ending before token `next`.
+fn read(hour: u64, minute: u64, half: Option<Half>, twelve: bool, next: usize) -> Read {
+    Read::Time(
+        Said {
+            hour,
+            minute,
+            half,
+            twelve,
+        },
+        next,
+    )
+}
+
+/// An hour named as on a 12-hour clock face: 1 to 12, not written "07".
+fn on_the_face(n: &Num) -> bool {
+    (1..=12).contains(&n.int) && !(n.digits == 2 && n.int < 10)
 }
 
 /// "zehn nach sieben", "fünf vor acht", "fünf nach halb acht": minutes (1-29), a `past` or `to`
@@ -225,12 +268,11 @@ fn minutes_past_or_to(toks: &[Tok], i: usize, words: &ClockWords) -> Option<Read
     if half_of_day.is_some() && hour == 0 {
         hour = 12;
     }
-    Some(Read::Time(
-        Said {
-            hour: hour.unsigned_abs(),
-            minute: minute.unsigned_abs(),
-            half: half_of_day,
-        },
+    Some(read(
+        hour.unsigned_abs(),
+        minute.unsigned_abs(),
+        half_of_day,
+        half_of_day.is_none() && on_the_face(n),
         next,
     ))
 }
@@ -240,6 +282,7 @@ fn at_hour(hour: u64, half: Option<Half>) -> Said {
         hour,
         minute: 0,
         half,
+        twelve: false,
     }
 }
 
@@ -317,6 +360,7 @@ mod tests {
                 hour: h,
                 minute: m,
                 half,
+                twelve: false,
             }
             .time()
         };
@@ -351,6 +395,27 @@ mod tests {
         assert_eq!(read("quarter to 0"), Some(jiff::civil::time(23, 45, 0, 0)));
         assert_eq!(read("half past"), None);
         assert_eq!(read("7.305"), None);
+    }
+
+    #[test]
+    fn a_time_on_a_twelve_hour_face_reads_both_ways() {
+        let both = |text: &str| -> Vec<(i8, i8)> {
+            clock_readings(&tokens(text, &NumberWords::default()), &words())
+                .iter()
+                .map(|t| (t.hour(), t.minute()))
+                .collect()
+        };
+        assert_eq!(both("halb 3"), [(2, 30), (14, 30)]);
+        assert_eq!(both("halb 1"), [(0, 30), (12, 30)]);
+        assert_eq!(both("2:35"), [(2, 35), (14, 35)]);
+        assert_eq!(both("12"), [(12, 0), (0, 0)]);
+        assert_eq!(both("5 nach 2"), [(2, 5), (14, 5)]);
+        assert_eq!(both("14:35"), [(14, 35)]);
+        assert_eq!(both("07:30"), [(7, 30)]);
+        assert_eq!(both("0730"), [(7, 30)]);
+        assert_eq!(both("2:35 pm"), [(14, 35)]);
+        assert_eq!(both("noon"), [(12, 0)]);
+        assert_eq!(both("nothing"), Vec::<(i8, i8)>::new());
     }
 
     #[test]

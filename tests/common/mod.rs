@@ -3,6 +3,8 @@
 //! folder in a temporary directory, so tests can drop and reopen it.
 #![allow(dead_code)]
 
+pub mod chat;
+
 use std::sync::Arc;
 
 use backcheck::engine::{Button, Engine, Input, Reply};
@@ -30,6 +32,15 @@ pub struct Harness {
     pub last: Vec<Reply>,
     /// Every button seen so far, latest last, to press old ones on purpose.
     pub seen: Vec<Button>,
+}
+
+/// The text of every reply, one after the other.
+pub fn joined(replies: &[Reply]) -> String {
+    replies
+        .iter()
+        .map(|r| r.body())
+        .collect::<Vec<_>>()
+        .join("\n---\n")
 }
 
 pub fn script() -> Arc<Script> {
@@ -115,11 +126,7 @@ impl Harness {
 
     /// All text of the last replies.
     pub fn text(&self) -> String {
-        self.last
-            .iter()
-            .map(|r| r.body())
-            .collect::<Vec<_>>()
-            .join("\n---\n")
+        joined(&self.last)
     }
 
     /// The text of the last reply.
