@@ -136,12 +136,13 @@ const STEPS: [&str; 17] = [
     "None of these",
 ];
 /// What a user types for each step with `--answers typed`: lower case, short, a synonym where
-/// people would use one ("let's go" for "Check in now", "7am" for "07:00").
+/// people would use one ("let's go" for "Check in now", "7am" for "07:00"). The activities
+/// are one message: steps 2 and 3 (the second toggle and Done) are not sent.
 const TYPED: [&str; 17] = [
     "/start",
-    "running",
-    "cycling",
-    "done",
+    "running and cycling",
+    "",
+    "",
     "60",
     "yes",
     "no",
@@ -670,7 +671,14 @@ impl Sim {
         self.pushed(update);
         self.floor = message;
         for (step, label) in STEPS.iter().enumerate().take(self.steps).skip(1) {
-            if step <= 2 {
+            if self.typed && (2..=3).contains(&step) {
+                // Typed, the activities are one answer ("running and cycling"), not
+                // toggles and Done: a typed message answers a multi-select question whole.
+                continue;
+            }
+            if self.typed && step == 1 {
+                self.press(label, deadline).await?;
+            } else if step <= 2 {
                 self.toggle(label, deadline).await?;
             } else {
                 self.press(label, deadline).await?;

@@ -324,7 +324,8 @@ async fn run(args: &Args, pacing: Pacing) -> Result<()> {
     let end = Instant::now();
     let accepted = fake.flood_accepted();
     let violations = fake.flood_violations();
-    let tally = lock(&tally);
+    // Taken out, so that no lock is held across the fake's shutdown below.
+    let tally = std::mem::take(&mut *lock(&tally));
     let mut all: Vec<Duration> = tally.latencies.iter().map(|(_, d)| *d).collect();
     all.sort_unstable();
     let mean = all.iter().sum::<Duration>().as_secs_f64() / all.len().max(1) as f64;
