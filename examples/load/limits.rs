@@ -83,7 +83,11 @@ pub async fn wait_for_reminders(
     deadline: tokio::time::Instant,
 ) -> Result<()> {
     loop {
-        let got = reminders(fake).len() as u64;
+        let got = fake.count_requests(|r| {
+            r.method == "sendMessage"
+                && matches!(r.outcome, Outcome::Ok(_))
+                && r.chat_id().is_some_and(is_reminder_chat)
+        }) as u64;
         if got >= burst.users {
             return Ok(());
         }

@@ -24,13 +24,15 @@
 //! window allow it and nothing is queued ahead. Otherwise the request queues, and one driver
 //! task releases the queue, sleeping until the earliest instant a rule allows the next send.
 //!
-//! Once sends queue (the bot is at the overall limit), the queue is released evenly, one
-//! send per 1/30 of the window, not in clumps of 30 whenever the window empties: a sliding
-//! window alone keeps the shape of its first second for ever (30 sends in a few
-//! milliseconds, then a second of nothing), so a reply that came just after a clump waited
-//! up to a second behind reminders, and a second-by-second count of sends read 0 now and
-//! then. Spaced, a reply waits at most one spacing (34 ms) for the next slot, and every
-//! second carries 29-30 sends. Below the limit nothing queues and nothing is spaced.
+//! Queued reminders, and queued replies once a second's worth of chats wait (the bot is over
+//! the limit for good), are released evenly, one send per 1/30 of the window, not in clumps
+//! of 30 whenever the window empties: a sliding window alone keeps the shape of its first
+//! second for ever (30 sends in a few milliseconds, then a second of nothing), so a reply
+//! that came just after a clump waited up to a second behind reminders, and a
+//! second-by-second count of sends read 0 now and then. Spaced, a reply waits at most one
+//! spacing (34 ms) for the next slot, and every second carries 29-30 sends. A short queue of
+//! replies (a moment over the limit) goes as soon as the window allows; below the limit
+//! nothing queues.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
@@ -424,6 +426,15 @@ impl State {
             .filter(|&t| t > now)
     }
 
+    /// Whether the next queued send keeps the spacing: a reminder always (the reminders of a
+    /// burst must leave a slot free every spacing for a reply), a reply only when a second's
+    /// worth of chats are waiting (the bot is over the limit for good, not for a moment: a
+    /// moment's queue goes as soon as the window allows, as fast as the rules allow).
+    fn spaced(&self) -> bool {
+        let replies = self.rings[Lane::Reply as usize].len();
+        replies == 0 || replies >= self.rules.overall_per_sec as usize
+    }
+
     fn spacing(&self) -> Duration {
         (WINDOW + self.rules.margin) / self.rules.overall_per_sec.max(1)
     }
@@ -515,7 +526,8 @@ impl State {
             if !waiting {
                 return self.sleeping.peek().map(|Reverse((at, _, _))| *at);
             }
-            if let Some(at) = self.overall_wait(now).or_else(|| self.spacing_wait(now)) {
+            let spaced = || self.spaced().then(|| self.spacing_wait(now)).flatten();
+            if let Some(at) = self.overall_wait(now).or_else(spaced) {
                 return Some(at);
             }
             if !self.grant_one(now) {
