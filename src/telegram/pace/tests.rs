@@ -56,6 +56,22 @@ fn gaps(log: &[(i64, Lane, u128)]) -> Vec<u128> {
     log.windows(2).map(|w| w[1].2 - w[0].2).collect()
 }
 
+/// Chats 1..=`chats` each ask for one reply at once; their grants after `secs` seconds.
+async fn one_reply_each(chats: i64, secs: u64) -> Vec<(i64, Lane, u128)> {
+    let pacer = Pacer::new(Some(telegram()));
+    let log: Log = Arc::default();
+    let start = Instant::now();
+    for chat in 1..=chats {
+        spawn_sends(&pacer, &log, start, chat, Lane::Reply, 1);
+    }
+    settle(secs).await;
+    let log = log.lock().unwrap().clone();
+    // First come, first served across chats with one message each.
+    let order: Vec<i64> = log.iter().map(|e| e.0).collect();
+    assert_eq!(order, (1..=chats).collect::<Vec<_>>());
+    log
+}
+
 /// No more than 30 grants within any one second of `log`.
 fn thirty_a_second_at_most(log: &[(i64, Lane, u128)]) {
     for (i, e) in log.iter().enumerate() {
@@ -66,32 +82,14 @@ fn thirty_a_second_at_most(log: &[(i64, Lane, u128)]) {
 
 #[tokio::test(start_paused = true)]
 async fn a_moments_queue_goes_as_soon_as_the_window_allows() {
-    let pacer = Pacer::new(Some(telegram()));
-    let log: Log = Arc::default();
-    let start = Instant::now();
-    for chat in 1..=35 {
-        spawn_sends(&pacer, &log, start, chat, Lane::Reply, 1);
-    }
-    settle(10).await;
-    let log = log.lock().unwrap();
+    let log = one_reply_each(35, 10).await;
     let at = |ms: u128| log.iter().filter(|e| e.2 == ms).count();
     assert_eq!((at(0), at(1000)), (30, 5), "{log:?}");
-    // First come, first served across chats with one message each.
-    let order: Vec<i64> = log.iter().map(|e| e.0).collect();
-    assert_eq!(order, (1..=35).collect::<Vec<_>>());
 }
 
 #[tokio::test(start_paused = true)]
 async fn over_the_limit_for_good_the_queue_goes_evenly_spaced() {
-    let pacer = Pacer::new(Some(telegram()));
-    let log: Log = Arc::default();
-    let start = Instant::now();
-    for chat in 1..=100 {
-        spawn_sends(&pacer, &log, start, chat, Lane::Reply, 1);
-    }
-    settle(10).await;
-    let log = log.lock().unwrap();
-    assert_eq!(log.len(), 100);
+    let log = one_reply_each(100, 10).await;
     // Thirty at once; the seventy that queued go from the moment the window allows, one per
     // 1/30 s (33 or 34 ms as whole milliseconds), not in clumps of thirty a second.
     assert!(log[..30].iter().all(|e| e.2 == 0), "{log:?}");
@@ -101,8 +99,6 @@ async fn over_the_limit_for_good_the_queue_goes_evenly_spaced() {
         "{log:?}"
     );
     thirty_a_second_at_most(&log);
-    let order: Vec<i64> = log.iter().map(|e| e.0).collect();
-    assert_eq!(order, (1..=100).collect::<Vec<_>>());
 }
 
 #[tokio::test(start_paused = true)]
