@@ -15,16 +15,18 @@
 //! Run with `cargo bench --bench reminders`. After the tick group, a table of the index
 //! entries one tick read and the heap it allocated (a counting global allocator) is printed.
 
+#[path = "../tests/support/seed.rs"]
+#[allow(dead_code)]
+mod seed;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use backcheck::model::{Cleared, Profile};
-use backcheck::reminders::{Daily, ReminderState, Scheduler};
+use backcheck::reminders::{ReminderState, Scheduler};
 use backcheck::store::{SledStore, Store, UserId};
 use criterion::{BatchSize, BenchmarkId, Criterion};
-use jiff::civil::time;
 use jiff::{SignedDuration, Timestamp};
 
 /// Counts heap use so the table can show what a tick allocates.
@@ -63,55 +65,21 @@ const SIZES: [u64; 4] = [10_000, 100_000, 300_000, 1_000_000];
 /// Users written per bulk batch while filling the database.
 const CHUNK: u64 = 20_000;
 
-/// A bijective 64-bit mix, so user ids are scattered over the key space like Telegram ids
-/// rather than packed into a few pages.
-fn user_id(i: u64) -> UserId {
-    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// The tick's "now": 07:30 in Berlin.
 fn now() -> Timestamp {
     "2026-06-01T05:30:00Z".parse().unwrap()
 }
 
-fn profile() -> Profile {
-    Profile {
-        activities: vec![],
-        session_minutes: 30,
-        cleared: Cleared::Yes,
-        cancer_history: false,
-        time_zone: "Europe/Berlin".to_owned(),
-        reminder: Some(time(7, 30, 0, 0)),
-        blocked: false,
-        summary_day: Default::default(),
-        language: Default::default(),
-    }
-}
-
-fn state(due: Timestamp) -> ReminderState {
-    ReminderState {
-        next_due: Some(due),
-        daily: Some(Daily {
-            zone: "Europe/Berlin".to_owned(),
-            at: time(7, 30, 0, 0),
-        }),
-        ..ReminderState::default()
-    }
-}
-
 /// Adds not-due users `from..to`, due between one minute and 23 hours from now.
 fn add_not_due(store: &SledStore, from: u64, to: u64) {
-    let p = profile();
+    let p = seed::berlin_profile();
     let span = 23 * 3600 - 60;
     for start in (from..to).step_by(CHUNK as usize) {
         let states: Vec<(UserId, ReminderState)> = (start..to.min(start + CHUNK))
             .map(|i| {
-                let offset = 60 + (user_id(i) % span as u64) as i64;
+                let offset = 60 + (seed::scattered_id(i) % span as u64) as i64;
                 let due = now() + SignedDuration::from_secs(offset);
-                (user_id(i), state(due))
+                (seed::scattered_id(i), seed::berlin_state(due))
             })
             .collect();
         let rows: Vec<_> = states.iter().map(|(u, s)| (*u, &p, s)).collect();
@@ -121,13 +89,15 @@ fn add_not_due(store: &SledStore, from: u64, to: u64) {
 
 /// The due users' ids: a range of `i` far from the not-due ones.
 fn due_users() -> Vec<UserId> {
-    (0..DUE).map(|i| user_id(u64::MAX / 2 + i)).collect()
+    (0..DUE)
+        .map(|i| seed::scattered_id(u64::MAX / 2 + i))
+        .collect()
 }
 
 /// Makes the due users due again (30 s ago), moving their index entries back.
 fn reset_due(store: &SledStore, users: &[UserId]) {
-    let p = profile();
-    let s = state(now() - SignedDuration::from_secs(30));
+    let p = seed::berlin_profile();
+    let s = seed::berlin_state(now() - SignedDuration::from_secs(30));
     let rows: Vec<_> = users.iter().map(|u| (*u, &p, &s)).collect();
     store.bulk_load_reminders(&rows).unwrap();
     // On disk before the tick starts, so the tick's flush writes only the tick's own claims.

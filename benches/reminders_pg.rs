@@ -10,15 +10,16 @@
 
 #[path = "../tests/support/pg.rs"]
 mod pg;
+#[path = "../tests/support/seed.rs"]
+#[allow(dead_code)]
+mod seed;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use backcheck::model::{Cleared, Profile};
-use backcheck::reminders::{Daily, ReminderState, Scheduler};
+use backcheck::reminders::{ReminderState, Scheduler};
 use backcheck::store::{PgStore, Store, UserId};
 use criterion::{BatchSize, BenchmarkId, Criterion};
-use jiff::civil::time;
 use jiff::{SignedDuration, Timestamp};
 
 /// Users due in every tick.
@@ -28,53 +29,23 @@ const USERS: u64 = 100_000;
 /// Users written per bulk statement while filling the database.
 const CHUNK: u64 = 10_000;
 
-/// Scattered ids, like Telegram's (a bijective 64-bit mix, kept below 2^63).
-fn user_id(i: u64) -> UserId {
-    let mut z = i.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) >> 1
-}
-
 /// The tick's "now": 07:30 in Berlin.
 fn now() -> Timestamp {
     "2026-06-01T05:30:00Z".parse().unwrap()
 }
 
-fn profile() -> Profile {
-    Profile {
-        activities: vec![],
-        session_minutes: 30,
-        cleared: Cleared::Yes,
-        cancer_history: false,
-        time_zone: "Europe/Berlin".to_owned(),
-        reminder: Some(time(7, 30, 0, 0)),
-        blocked: false,
-        summary_day: Default::default(),
-        language: Default::default(),
-    }
-}
-
-fn state(due: Timestamp) -> ReminderState {
-    ReminderState {
-        next_due: Some(due),
-        daily: Some(Daily {
-            zone: "Europe/Berlin".to_owned(),
-            at: time(7, 30, 0, 0),
-        }),
-        ..ReminderState::default()
-    }
-}
-
 /// Users `DUE..USERS`, due between one minute and 23 hours from now.
 fn add_not_due(store: &PgStore) {
-    let p = profile();
+    let p = seed::berlin_profile();
     let span = 23 * 3600 - 60;
     for start in (DUE..USERS).step_by(CHUNK as usize) {
         let states: Vec<(UserId, ReminderState)> = (start..USERS.min(start + CHUNK))
             .map(|i| {
-                let offset = 60 + (user_id(i) % span as u64) as i64;
-                (user_id(i), state(now() + SignedDuration::from_secs(offset)))
+                let offset = 60 + (seed::scattered_id(i) % span as u64) as i64;
+                (
+                    seed::scattered_id(i),
+                    seed::berlin_state(now() + SignedDuration::from_secs(offset)),
+                )
             })
             .collect();
         let rows: Vec<_> = states.iter().map(|(u, s)| (*u, &p, s)).collect();
@@ -84,13 +55,13 @@ fn add_not_due(store: &PgStore) {
 
 /// The due users: `0..DUE`.
 fn due_users() -> Vec<UserId> {
-    (0..DUE).map(user_id).collect()
+    (0..DUE).map(seed::scattered_id).collect()
 }
 
 /// Makes the due users due again (30 s ago).
 fn reset_due(store: &PgStore, users: &[UserId]) {
-    let p = profile();
-    let s = state(now() - SignedDuration::from_secs(30));
+    let p = seed::berlin_profile();
+    let s = seed::berlin_state(now() - SignedDuration::from_secs(30));
     let rows: Vec<_> = users.iter().map(|u| (*u, &p, &s)).collect();
     store.bulk_load_reminders(&rows).unwrap();
 }

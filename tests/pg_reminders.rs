@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use backcheck::clock::{Clock, ManualClock};
-use backcheck::model::{Cleared, Profile};
+
 use backcheck::reminders::Scheduler;
 use backcheck::store::{Change, PgStore, Store, UserId};
 use jiff::Timestamp;
@@ -24,28 +24,14 @@ fn ts(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
 
-fn profile() -> Profile {
-    Profile {
-        activities: vec![],
-        session_minutes: 30,
-        cleared: Cleared::Yes,
-        cancer_history: false,
-        time_zone: "Europe/Berlin".to_owned(),
-        reminder: Some(time(7, 30, 0, 0)),
-        blocked: false,
-        summary_day: Default::default(),
-        language: Default::default(),
-    }
-}
-
 /// 1,000 users (ids spread out, not adjacent) due at 07:30 Berlin on 2026-06-01, and one
 /// due later that day who must not be sent.
 fn populate(store: &PgStore) -> Vec<UserId> {
-    let p = profile();
+    let p = support::seed::berlin_profile();
     let state = Scheduler::schedule(&p, None, ts("2026-06-01T00:00:00Z"));
     let users: Vec<UserId> = (0..USERS).map(|i| 1_000_003 * i + 17).collect();
     support::seed::with_reminder(store, &users, &p, &state);
-    let mut late = profile();
+    let mut late = support::seed::berlin_profile();
     late.reminder = Some(time(9, 0, 0, 0));
     let later = Scheduler::schedule(&late, None, ts("2026-06-01T00:00:00Z"));
     let change = Change {
