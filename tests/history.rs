@@ -2,10 +2,12 @@
 //! all zeros, all tens), streaks across missed days and time-zone changes, the weekly
 //! summary, and the PNG decoded back. Today is always Wednesday 12 March 2025.
 
+mod common;
+
 use backcheck::history::{self, Suggestion, Trend, png::Labels};
 use backcheck::model::Activity::*;
 use backcheck::model::Level::*;
-use backcheck::model::{Activity, CheckIn, DayRecord, Level, Outcome};
+use backcheck::model::{Activity, DayRecord, Level, Outcome};
 use backcheck::script::Script;
 use jiff::civil::{Date, date};
 use jiff::{Timestamp, ToSpan};
@@ -13,33 +15,12 @@ use jiff::{Timestamp, ToSpan};
 const TODAY: Date = date(2025, 3, 12);
 
 fn ago(n: i64) -> Date {
-    TODAY
-        .checked_sub(n.days())
-        .expect("test dates are in range")
-}
-
-/// Noon UTC of a date: when its check-in was completed.
-fn noon(d: Date) -> Timestamp {
-    d.at(12, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .expect("a valid instant")
-        .timestamp()
+    common::days::ago(TODAY, n)
 }
 
 /// A check-in `n` days ago with its pain (None: not rated) and level.
 fn day(n: i64, pain: Option<u8>, level: Level) -> DayRecord {
-    DayRecord {
-        date: ago(n),
-        checkin: CheckIn {
-            pain,
-            ..CheckIn::default()
-        },
-        level,
-        episode_start: None,
-        suggested: Vec::new(),
-        clearance_note: false,
-        recorded_at: noon(ago(n)),
-    }
+    common::days::day(TODAY, n, pain, level)
 }
 
 /// That day's answer to "how did yesterday go?" (and which activity, when worse).
@@ -272,7 +253,7 @@ fn time_zone_changes_count_by_date() {
     // Flying west: the next check-in, 20 hours later, lands on the same local date. Two
     // records of one date (which the store keeps as one) count once.
     let mut again = day(1, Some(3), Lighter);
-    again.recorded_at = noon(ago(1)) + 8.hours();
+    again.recorded_at = common::days::noon(ago(1)) + 8.hours();
     let records = [
         day(2, Some(3), Lighter),
         day(1, Some(3), Lighter),
@@ -291,7 +272,7 @@ fn time_zone_changes_count_by_date() {
     // Flying east skips a local date: the check-ins were 26 hours apart, but a date has no
     // check-in, so the run starts again.
     let mut east = day(0, Some(3), Lighter);
-    east.recorded_at = noon(ago(2)) + 26.hours();
+    east.recorded_at = common::days::noon(ago(2)) + 26.hours();
     let skipped = [day(3, Some(3), Lighter), day(2, Some(3), Lighter), east];
     assert_eq!(streaks(&skipped), (1, 2, true));
 }

@@ -2,46 +2,22 @@
 //! " 2. Dez"), a decimal comma, and rows that still line up. Today is Wednesday 2 December
 //! 2026. The English charts are in tests/history.rs.
 
+mod common;
+
 use std::path::Path;
 use std::sync::OnceLock;
 
 use backcheck::history::{self, png::Labels};
 use backcheck::model::Level::*;
-use backcheck::model::{CheckIn, DayRecord, Level};
+use backcheck::model::{DayRecord, Level};
 use backcheck::script::Script;
 use jiff::civil::{Date, date};
-use jiff::{Timestamp, ToSpan};
 
 const TODAY: Date = date(2026, 12, 2);
 
-fn ago(n: i64) -> Date {
-    TODAY
-        .checked_sub(n.days())
-        .expect("test dates are in range")
-}
-
-/// Noon UTC of a date: when its check-in was completed.
-fn noon(d: Date) -> Timestamp {
-    d.at(12, 0, 0, 0)
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .expect("a valid instant")
-        .timestamp()
-}
-
 /// A check-in `n` days ago with its pain (None: not rated) and level.
 fn day(n: i64, pain: Option<u8>, level: Level) -> DayRecord {
-    DayRecord {
-        date: ago(n),
-        checkin: CheckIn {
-            pain,
-            ..CheckIn::default()
-        },
-        level,
-        episode_start: None,
-        suggested: Vec::new(),
-        clearance_note: false,
-        recorded_at: noon(ago(n)),
-    }
+    common::days::day(TODAY, n, pain, level)
 }
 
 /// The German script, loaded the way `[dialogs] language = "de"` loads it.
