@@ -222,7 +222,28 @@ pub fn report(run: &Run<'_>) {
             physics,
             physics * 1.05
         );
+        // Every counted send in that span shares the 30 a second, the chatters' too: the
+        // floor no pacer can beat.
+        if let Some(last) = last {
+            let in_span = run.fake.count_requests(|r| {
+                is_counted(&r.method)
+                    && matches!(r.outcome, Outcome::Ok(_))
+                    && r.received_at >= burst.first_due
+                    && r.received_at <= last
+            });
+            let others = in_span.saturating_sub(got.len());
+            let floor = in_span as f64 / 30.0;
+            let took = took.unwrap_or_default().as_secs_f64();
+            println!(
+                "counted sends in that span: {in_span} ({others} to chatting users); at 30 a second they need {floor:.1} s, so the burst took {:.3} x that floor",
+                if floor > 0.0 { took / floor } else { 0.0 }
+            );
+        }
     }
+}
+
+fn is_counted(method: &str) -> bool {
+    matches!(method, "sendMessage" | "sendPhoto" | "sendDocument")
 }
 
 /// Counted sends (sendMessage, sendPhoto, sendDocument answered ok) per wall-clock second,
@@ -231,12 +252,7 @@ fn sends_per_second(fake: &FakeBotApi) {
     let mut times: Vec<Instant> = fake
         .requests()
         .into_iter()
-        .filter(|r| {
-            matches!(
-                r.method.as_str(),
-                "sendMessage" | "sendPhoto" | "sendDocument"
-            )
-        })
+        .filter(|r| is_counted(&r.method))
         .filter(|r| matches!(r.outcome, Outcome::Ok(_)))
         .map(|r| r.received_at)
         .collect();
