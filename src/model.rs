@@ -353,3 +353,30 @@ pub const EDITABLE: [Question; 6] = [
     Question::TimeZone,
     Question::Reminder,
 ];
+
+/// The commands users can type. Names are what follows the slash; dialog files may give
+/// each more names in their language ("/hilfe": understand.toml's [commands.names]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr, EnumIter, VariantNames)]
+#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
+pub enum Command {
+    Start,
+    Checkin,
+    Today,
+    History,
+    Remind,
+    Timezone,
+    Profile,
+    Export,
+    Forget,
+    Cancel,
+    Help,
+    Summary,
+    Language,
+}
+
+impl Command {
+    /// The command's name, as typed after the slash.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}

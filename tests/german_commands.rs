@@ -1,11 +1,12 @@
 //! A German speaker's commands and answers through the Engine: the words after a command in
 //! German ("/checkin gestern", "/history woche", "/summary so", "/remind aus") and still in
 //! English, time zones by German place names and by the time said the German way ("es ist
-//! halb drei"), lists joined with "und", and German /help naming the German words.
+//! halb drei"), lists joined with "und", German /help naming the German words, and the
+//! commands' German names ("/hilfe", "/verlauf woche", "/abbrechen").
 
 mod common;
 
-use backcheck::model::{Activity, Language};
+use backcheck::model::{Activity, Language, Question};
 use backcheck::script::Text;
 use backcheck::store::Store;
 use common::chat::Chat;
@@ -291,5 +292,68 @@ fn german_help_and_usage_name_the_german_words() {
     }
     let mut c = german();
     c.say("/help");
+    c.expect("/checkin gestern");
+}
+
+#[test]
+fn commands_by_their_german_names_do_what_the_commands_do() {
+    let mut c = german();
+    c.say("/hilfe");
+    c.expect("/checkin gestern");
+    c.say("/Heute");
+    c.expect("noch nicht eingecheckt");
+    c.say("/einchecken");
+    c.expect("Wie stark");
+    // Mid-check-in, /abbrechen cancels it and nothing is kept.
+    c.say("/abbrechen");
+    c.expect("Check-in abgebrochen");
+    let (from, to) = (
+        "2026-01-01".parse().expect("date"),
+        "2026-12-31".parse().expect("date"),
+    );
+    let days = c.store.days(c.user, from, to).expect("read");
+    assert!(days.is_empty(), "{days:?}");
+
+    // With their words: the week, a reminder time, the summary day.
+    c.say("/checkin");
+    c.press("0");
+    c.press("none");
+    c.say("/verlauf woche");
+    c.expect("Check-ins: an 1 von");
+    c.say("/erinnerung 19 Uhr");
+    let profile = c.store.profile(c.user).expect("read").expect("a profile");
+    assert_eq!(
+        profile.reminder.map(|t| t.to_string()).as_deref(),
+        Some("19:00:00")
+    );
+    c.say("/zeitzone Wien");
+    assert_eq!(zone(&c), "Europe/Vienna");
+    c.say("/Zusammenfassung so");
+    c.expect("Sonntag");
+    c.say("/löschen");
+    let scripts = backcheck::script::Scripts::embedded().expect("dialogs");
+    let confirm = &scripts
+        .get(Language::De)
+        .question(Question::ConfirmForget)
+        .prompt;
+    c.expect(confirm);
+}
+
+#[test]
+fn german_names_work_for_an_english_speaker_and_unknown_ones_stay_unknown() {
+    // A German speaker whose language is still English types the German name.
+    let mut c = Chat::new(Language::En);
+    c.say("/hilfe");
+    c.expect("/checkin yesterday");
+    c.say("/sprache");
+    c.expect("Welche Sprache");
+    // English's own other names.
+    c.say("/plan");
+    c.expect("Let's set you up first");
+    // Not a name of anything: said so, in the user's language.
+    let mut c = german();
+    c.say("/quatsch");
+    c.expect("Diesen Befehl kenne ich nicht");
+    c.say("/hilfe mir");
     c.expect("/checkin gestern");
 }

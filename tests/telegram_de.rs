@@ -1,6 +1,7 @@
 //! backcheck on Telegram in German, end to end against the fake Bot API: a user whose app is
 //! set to German (language_code "de") is set up and checks in in German, by buttons and by
-//! typing; the German command menu is registered with language_code "de".
+//! typing; the German command menu is registered with language_code "de"; a command typed
+//! by its German name ("/hilfe") is answered.
 
 mod support;
 
@@ -137,6 +138,13 @@ async fn a_german_app_gets_german_onboarding_and_check_in_by_buttons_and_typing(
         .expect("commands")
         .to_string();
     assert!(text.contains("how this works"), "{text}");
+
+    // A command by its German name, typed: teloxide does not know it, the Engine does.
+    say_de(&mut t, &w, "/hilfe");
+    t.expect(&w, "German help for /hilfe", |m| {
+        m.sent.contains("/checkin gestern")
+    })
+    .await;
 
     let profile = bot.store.profile(4242).expect("read").expect("profile");
     assert_eq!(profile.language, Language::De);

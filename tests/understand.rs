@@ -964,6 +964,31 @@ fn data_errors_name_the_file_and_key() {
 }
 
 #[test]
+fn command_names_are_one_word_each_for_a_known_command() {
+    let names = "[commands.names]\n";
+    let e = load_error(&edited(names, "[commands.names]\nhelpme = [\"x\"]\n"));
+    assert_eq!(e.key, "commands.names.helpme");
+    assert!(e.reason.contains("unknown"), "{}", e.reason);
+
+    let e = load_error(&edited(names, "[commands.names]\nhelp = [\"help me\"]\n"));
+    assert_eq!(e.key, "commands.names.help");
+    assert!(e.reason.contains("not one word"), "{}", e.reason);
+
+    let e = load_error(&edited(names, "[commands.names]\nhelp = [\"Today\"]\n"));
+    assert_eq!(e.key, "commands.names.help");
+    assert!(
+        e.reason.contains("already a command's name"),
+        "{}",
+        e.reason
+    );
+
+    // "plan" is /today's already.
+    let e = load_error(&edited(names, "[commands.names]\nhelp = [\"Plan\"]\n"));
+    assert_eq!(e.key, "commands.names.help");
+    assert!(e.reason.contains("/today"), "{}", e.reason);
+}
+
+#[test]
 fn every_red_flag_needs_patterns() {
     let start = DATA.find("[red_flags.night_pain]").unwrap();
     let without_night = &DATA[..start];

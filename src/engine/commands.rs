@@ -2,41 +2,16 @@
 //! today's plan, history, export, forget, cancel, help.
 
 use jiff::civil::Date;
-use strum::{EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
+use strum::IntoEnumIterator;
 
 use super::state::Flow;
 use super::{Reply, Turn};
 use crate::history;
+pub use crate::model::Command;
 use crate::model::{Question, SummaryDay};
 use crate::script::{Script, Text, fill};
 use crate::store::StoreError;
 use crate::understand::CommandWord;
-
-/// The commands users can type. Names are what follows the slash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, IntoStaticStr, EnumIter)]
-#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
-pub enum Command {
-    Start,
-    Checkin,
-    Today,
-    History,
-    Remind,
-    Timezone,
-    Profile,
-    Export,
-    Forget,
-    Cancel,
-    Help,
-    Summary,
-    Language,
-}
-
-impl Command {
-    /// The command's name, as typed after the slash.
-    pub fn name(self) -> &'static str {
-        self.into()
-    }
-}
 
 /// Days /history shows by default, the picture's default span, and the most either shows.
 const HISTORY_DEFAULT: u16 = 14;
@@ -82,9 +57,13 @@ impl Turn<'_> {
     pub(super) fn command(&mut self, line: &str) -> Result<(), StoreError> {
         let (name, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
         let name = name.split('@').next().unwrap_or(name);
-        match name.parse::<Command>() {
-            Ok(c) => self.run_command(c, args.trim()),
-            Err(_) => {
+        match name
+            .parse::<Command>()
+            .ok()
+            .or_else(|| self.command_named(name))
+        {
+            Some(c) => self.run_command(c, args.trim()),
+            None => {
                 self.say(Text::UnknownCommand);
                 self.reask_current();
                 Ok(())
@@ -313,6 +292,15 @@ impl Turn<'_> {
 }
 
 impl Turn<'_> {
+    /// The command another name stands for ("/hilfe"): in the user's language, in English,
+    /// then in any language (a German speaker whose language is still English).
+    fn command_named(&self, name: &str) -> Option<Command> {
+        let all = self.engine.scripts.iter().map(|(_, s)| s);
+        self.arg_scripts()
+            .chain(all)
+            .find_map(|s| s.understand.command_named(name))
+    }
+
     /// Whether a command's words are `word` ("/checkin gestern"), in the user's language or
     /// in English.
     fn means(&self, args: &str, word: CommandWord) -> bool {

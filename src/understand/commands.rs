@@ -1,8 +1,10 @@
-//! The words typed after a command, in the user's language: "/checkin gestern" (yesterday),
-//! "/history woche" (the week's summary), "/history 90 Tage" (a span of days).
+//! Commands in the user's language: other names for a command ("/hilfe" for /help), and the
+//! words typed after one: "/checkin gestern" (yesterday), "/history woche" (the week's
+//! summary), "/history 90 Tage" (a span of days).
 
 use super::replies::without_fillers;
 use super::text::{MAX_CHARS, Normalizer};
+use crate::model::Command;
 
 /// The [commands] table of understand.toml, normalised.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +15,8 @@ pub(crate) struct CommandWords {
     pub week: Vec<Vec<String>>,
     /// Units after a number of days: "/history 90 days".
     pub days: Vec<Vec<String>>,
+    /// More names for a command, normalised ("hilfe" for help).
+    pub names: Vec<(Command, String)>,
 }
 
 /// What the words after a command name.
@@ -25,6 +29,13 @@ pub enum CommandWord {
 }
 
 impl CommandWords {
+    /// The command another name typed after the slash stands for ("Hilfe", "löschen",
+    /// "check_in" or "check-in").
+    pub fn named(&self, norm: &Normalizer, name: &str) -> Option<Command> {
+        let key = name_key(norm, name)?;
+        self.names.iter().find(|(_, n)| *n == key).map(|(c, _)| *c)
+    }
+
     /// Reads the whole argument as one of the words, or as a number of days.
     pub fn read(
         &self,
@@ -51,4 +62,14 @@ impl CommandWords {
         (unit.is_empty() || self.days.iter().any(|d| d.as_slice() == unit))
             .then_some(CommandWord::Days(days))
     }
+}
+
+/// A command name as compared: one word as typed (no spaces), normalised, its parts joined
+/// with "_" ("Check-In" and "check_in" are "check_in"); None for spaces or no letters.
+pub(crate) fn name_key(norm: &Normalizer, name: &str) -> Option<String> {
+    if name.split_whitespace().count() != 1 {
+        return None;
+    }
+    let words = norm.phrase(name);
+    (!words.is_empty()).then(|| words.join("_"))
 }

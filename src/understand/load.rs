@@ -8,7 +8,7 @@ use strum::{IntoEnumIterator, VariantNames};
 
 use super::Understanding;
 use super::actions::ActionWords;
-use super::commands::CommandWords;
+use super::commands::{CommandWords, name_key};
 use super::data::{self, Section, strings_of};
 use super::minutes::MinuteWords;
 use super::numbers::NumberWords;
@@ -19,7 +19,7 @@ use super::redflags::{FlagRule, RedFlagRules};
 use super::replies::{OffWords, TodayRules, YesNoWords};
 use super::text::{MAX_CHARS, Normalizer, split_words};
 use super::times::ClockWords;
-use crate::model::{Action, RedFlag};
+use crate::model::{Action, Command, RedFlag};
 use crate::script::DialogError;
 
 /// The top-level tables of understand.toml ("number_words" may be left out).
@@ -173,11 +173,12 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
     let actions = read_actions(&root.table("actions")?, &norm)?;
 
     let s = root.table("commands")?;
-    s.only(&["yesterday", "week", "days"])?;
+    s.only(&["yesterday", "week", "days", "names"])?;
     let commands = CommandWords {
         yesterday: phrases(&norm, &s.strings("yesterday")?),
         week: phrases(&norm, &s.strings("week")?),
         days: phrases(&norm, &s.strings("days")?),
+        names: read_command_names(&s.table("names")?, &norm)?,
     };
 
     let mut lexicon = Lexicon::default();
@@ -274,6 +275,35 @@ pub(super) fn load(text: &str, file: &str) -> Result<Understanding, DialogError>
         commands,
         places,
     })
+}
+
+/// Reads [commands.names]: more names for the commands it lists (none unknown), each one
+/// word, not a command's own name, and given to one command only.
+fn read_command_names(
+    s: &Section,
+    norm: &Normalizer,
+) -> Result<Vec<(Command, String)>, DialogError> {
+    s.only(Command::VARIANTS)?;
+    let mut out: Vec<(Command, String)> = Vec::new();
+    for command in Command::iter() {
+        let key = command.name();
+        for raw in s.opt_strings(key)? {
+            let Some(word) = name_key(norm, &raw) else {
+                return Err(s.err(key, format!("\"{raw}\" is not one word")));
+            };
+            if word.parse::<Command>().is_ok() {
+                return Err(s.err(key, format!("\"{raw}\" is already a command's name")));
+            }
+            if let Some((other, _)) = out.iter().find(|(_, n)| *n == word) {
+                return Err(s.err(
+                    key,
+                    format!("\"{raw}\" is already a name of /{}", other.name()),
+                ));
+            }
+            out.push((command, word));
+        }
+    }
+    Ok(out)
 }
 
 /// Reads [actions]: the words of every `Action` (every one present, nothing unknown) and of

@@ -169,6 +169,12 @@ impl Understanding {
         &self.actions.accept_raw
     }
 
+    /// The command another name typed after the slash stands for, from [commands.names]
+    /// ("hilfe", "Verlauf"); None when this language gives it to none.
+    pub fn command_named(&self, name: &str) -> Option<crate::model::Command> {
+        self.commands.named(&self.norm, name)
+    }
+
     /// The whole argument of a command as one of [commands]' words ("yesterday", "week") or
     /// a number of days ("90", "90 days"); None for anything else.
     pub fn command_word(&self, text: &str) -> Option<CommandWord> {
