@@ -4,6 +4,9 @@
 
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/seed.rs"]
+#[allow(dead_code)]
+mod seed;
 
 use std::io::Write;
 use std::path::Path;
@@ -11,7 +14,7 @@ use std::process::{Command, Stdio};
 
 use backcheck::console::CONSOLE_USER;
 use backcheck::engine::state::ConvState;
-use backcheck::model::{CheckIn, Cleared, DayRecord, Level, Profile};
+use backcheck::model::{CheckIn, DayRecord, Level, Profile};
 use backcheck::reminders::Scheduler;
 use backcheck::store::{Change, PgStore, SledStore, Store};
 use jiff::Timestamp;
@@ -135,15 +138,8 @@ fn bad_or_unreachable_databases_are_one_line_errors_without_the_password() {
 
 fn profile(reminder: bool) -> Profile {
     Profile {
-        activities: vec![],
-        session_minutes: 30,
-        cleared: Cleared::Yes,
-        cancer_history: false,
-        time_zone: "Europe/Berlin".to_owned(),
         reminder: reminder.then(|| time(7, 30, 0, 0)),
-        blocked: false,
-        summary_day: Default::default(),
-        language: Default::default(),
+        ..seed::berlin_profile()
     }
 }
 

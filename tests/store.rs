@@ -11,14 +11,17 @@
 mod backends;
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "support/seed.rs"]
+#[allow(dead_code)]
+mod seed;
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use backcheck::engine::state::{CheckInCtx, ConvState, Flow, ProfileDraft};
 use backcheck::model::{
-    Activity, Area, CheckIn, Cleared, DayRecord, Episode, Feeling, Level, Outcome, Profile,
-    Question, RedFlag, Worst,
+    Activity, Area, CheckIn, DayRecord, Episode, Feeling, Level, Outcome, Profile, Question,
+    RedFlag, Worst,
 };
 use backcheck::store::{Change, PgStore, ReminderState, SledStore, Store, StoreError, UserData};
 use backends::{Db, PgDb, Row, SledDb};
@@ -66,13 +69,7 @@ fn profile() -> Profile {
             Activity::WeightLifting,
         ],
         session_minutes: 45,
-        cleared: Cleared::Yes,
-        cancer_history: false,
-        time_zone: "Europe/Berlin".to_owned(),
-        reminder: Some(time(7, 30, 0, 0)),
-        blocked: false,
-        summary_day: Default::default(),
-        language: Default::default(),
+        ..seed::berlin_profile()
     }
 }
 
